@@ -1,0 +1,107 @@
+"""The schema of newsradar.db, as an ordered list of migrations (never edit an applied one)."""
+from __future__ import annotations
+
+import sqlite_utils
+
+MIGRATIONS = sqlite_utils.Migrations("newsradar")
+
+
+@MIGRATIONS()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL UNIQUE,          -- canonical URL
+            source TEXT NOT NULL,
+            title TEXT NOT NULL,
+            body TEXT NOT NULL DEFAULT '',
+            summary TEXT,
+            published TEXT,                    -- ISO 8601 with the page's own offset
+            published_utc TEXT,                -- the same instant in UTC, sortable
+            modified TEXT,
+            authors TEXT NOT NULL DEFAULT '[]',-- JSON list
+            section TEXT,
+            language TEXT,
+            image TEXT,
+            extraction TEXT,                   -- where the body came from (jsonld, next_data, ...)
+            content_hash TEXT NOT NULL,
+            fetched_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX articles_source_published ON articles(source, published_utc);
+        CREATE INDEX articles_published ON articles(published_utc);
+
+        -- Every URL under which an article was met (feed links with tracking
+        -- parameters, AMP pages, redirects), so none is fetched twice.
+        CREATE TABLE article_urls (
+            url TEXT PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE
+        );
+
+        CREATE TABLE chats (
+            chat_id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL DEFAULT 'private',   -- private, group, supergroup, channel, cli
+            title TEXT,
+            active INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL
+        );
+
+        CREATE TABLE watchlists (
+            id INTEGER PRIMARY KEY,
+            chat_id INTEGER NOT NULL,
+            name TEXT,
+            rule TEXT NOT NULL,                -- the text as the user gave it
+            active INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX watchlists_chat ON watchlists(chat_id);
+
+        -- The only path to Telegram. One row per (chat, article).
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            chat_id INTEGER NOT NULL,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            rule_id INTEGER,
+            rule TEXT NOT NULL,                -- the rule's text when it matched
+            rule_name TEXT,
+            hits TEXT NOT NULL DEFAULT '[]',   -- JSON: which terms matched where
+            status TEXT NOT NULL DEFAULT 'pending',  -- pending, sent, failed
+            attempts INTEGER NOT NULL DEFAULT 0,
+            lease_until TEXT,
+            created_at TEXT NOT NULL,
+            sent_at TEXT,
+            message_id INTEGER,
+            via TEXT,                          -- telegram or console
+            error TEXT,
+            UNIQUE (chat_id, article_id)
+        );
+        CREATE INDEX outbox_status ON outbox(status, lease_until);
+
+        CREATE TABLE crawl_runs (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            status TEXT NOT NULL DEFAULT 'running',  -- running, ok, failed
+            pages INTEGER NOT NULL DEFAULT 0,
+            articles_new INTEGER NOT NULL DEFAULT 0,
+            articles_updated INTEGER NOT NULL DEFAULT 0,
+            alerts INTEGER NOT NULL DEFAULT 0,
+            errors INTEGER NOT NULL DEFAULT 0,
+            error_log TEXT NOT NULL DEFAULT '[]'     -- JSON list of {url, reason}
+        );
+        CREATE INDEX crawl_runs_source ON crawl_runs(source, started_at);
+
+        -- Validators for conditional GET of feeds and sitemaps.
+        CREATE TABLE http_cache (
+            url TEXT PRIMARY KEY,
+            etag TEXT,
+            last_modified TEXT,
+            checked_at TEXT NOT NULL
+        );
+        """
+    )
+    db["articles"].enable_fts(["title", "body"], create_triggers=True, tokenize="unicode61 remove_diacritics 2")
