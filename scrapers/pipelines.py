@@ -1,0 +1,80 @@
+"""The item pipeline: store each article, and alert the chats whose rules it matches.
+
+Storing and queueing alerts happen in one BEGIN IMMEDIATE transaction, so a crash
+can never leave a stored article whose alerts were not queued.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from storage import open_db, write
+from storage.articles import upsert_article
+from storage.runs import finish_run, start_run
+
+from .items import ArticleItem
+from .watch import WatchIndex
+
+logger = logging.getLogger(__name__)
+
+
+class StorePipeline:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        settings = crawler.settings
+        self.db_path = settings.get("NEWSRADAR_DB")
+        self.freshness = dt.timedelta(seconds=settings.getfloat("NEWSRADAR_FRESHNESS"))
+        self.counts = {"articles_new": 0, "articles_updated": 0, "alerts": 0}
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        spider = self.crawler.spider
+        self.db = open_db(self.db_path)
+        self.watches = WatchIndex(self.db)
+        source = spider.source_ref if isinstance(spider.source_ref, str) else spider.source_ref.name
+        self.run_id = start_run(self.db, source)
+        spider.run_id = self.run_id
+
+    def process_item(self, item: ArticleItem) -> ArticleItem:
+        with write(self.db):
+            result = upsert_article(
+                self.db,
+                {
+                    "url": item.url, "source": item.source, "title": item.title, "body": item.body,
+                    "summary": item.summary, "published": item.published, "modified": item.modified,
+                    "authors": item.authors, "section": item.section, "language": item.language,
+                    "image": item.image, "extraction": item.extraction,
+                },
+                seen_urls=item.seen_urls,
+            )
+            if result.status == "new":
+                self.counts["articles_new"] += 1
+                if self.is_fresh(item):
+                    self.counts["alerts"] += self.watches.alert(result.article_id, item)
+                else:
+                    logger.info("%s: %s is older than the freshness window; stored, not alerted",
+                                item.source, item.url)
+            elif result.status == "updated":
+                self.counts["articles_updated"] += 1
+        return item
+
+    def is_fresh(self, item: ArticleItem) -> bool:
+        if item.published is None:
+            return True
+        return item.published >= item.fetched_at - self.freshness
+
+    def close_spider(self) -> None:
+        spider = self.crawler.spider
+        stats = self.crawler.stats
+        errors = list(getattr(spider, "errors", []))
+        pages = getattr(spider, "counts", {}).get("pages", 0)
+        reason = stats.get_value("finish_reason") or "finished"
+        failed = reason not in ("finished",) or (errors and pages == 0 and not self.counts["articles_new"])
+        finish_run(
+            self.db, self.run_id, status="failed" if failed else "ok", pages=pages,
+            errors=errors, **self.counts,
+        )
+        self.db.close()
