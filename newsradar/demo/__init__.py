@@ -5,7 +5,7 @@ publisher's site serves it (article pages, feeds, news sitemaps, robots.txt), an
 assembles the whole recorded web and writes it as a WARC file for offline replay.
 """
 
-from newsradar.demo.stories import Story
+from newsradar.demo.stories import DemoError, Story
 from newsradar.demo.web import (
     DEMO_ARTICLES,
     DEMO_CAPTURE_TIME,
@@ -23,6 +23,7 @@ __all__ = [
     "DEMO_EXPECTED_ALERT_URL",
     "DEMO_START_URLS",
     "DEMO_WATCH",
+    "DemoError",
     "Story",
     "WebRecord",
     "build_demo_web",

@@ -32,7 +32,7 @@ from html import escape
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
-from newsradar.demo.stories import IST, JST, Story
+from newsradar.demo.stories import IST, JST, DemoError, Story
 
 #: Namespace of a standard sitemap `urlset`.
 STANDARD = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -555,7 +555,7 @@ def news_sitemap(
 
 
 _SITEMAPS = {
-    BS_HOST: ["/sitemap/google-news-sitemap.xml"],
+    BS_HOST: ["/sitemap/google-news-sitemap.xml", "/sitemap/latest-news-sitemap.xml"],
     HINDU_HOST: ["/sitemap/googlenews/all/all.xml"],
     JT_HOST: ["/sitemap_news.xml"],
 }
@@ -565,7 +565,7 @@ def robots_txt(host: str) -> str:
     """robots.txt for one of the demo hosts: articles, feeds and sitemaps allowed."""
     if host not in _SITEMAPS:
         known = ", ".join(sorted(_SITEMAPS))
-        raise ValueError(f"No demo robots.txt for host {host!r}; known hosts are {known}.")
+        raise DemoError(f"No demo robots.txt for host {host!r}; known hosts are {known}.")
     sitemaps = "".join(f"Sitemap: https://{host}{path}\n" for path in _SITEMAPS[host])
     return (
         f"# robots.txt for {host} (newsradar demo copy)\n"

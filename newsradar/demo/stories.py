@@ -18,6 +18,10 @@ IST = timezone(timedelta(hours=5, minutes=30), "IST")
 JST = timezone(timedelta(hours=9), "JST")
 
 
+class DemoError(ValueError):
+    """Bad input to the demo web's builders, explained in one sentence."""
+
+
 @dataclass(frozen=True)
 class Story:
     """One news story as its newsroom wrote it, before any site template."""
@@ -35,11 +39,11 @@ class Story:
 
     def __post_init__(self) -> None:
         if self.published.tzinfo is None or self.published.utcoffset() is None:
-            raise ValueError(f"Story {self.slug!r} needs a timezone-aware publication time.")
+            raise DemoError(f"Story {self.slug!r} needs a timezone-aware publication time.")
         if self.modified is not None and self.modified.utcoffset() is None:
-            raise ValueError(f"Story {self.slug!r} needs a timezone-aware modification time.")
+            raise DemoError(f"Story {self.slug!r} needs a timezone-aware modification time.")
         if not self.paragraphs:
-            raise ValueError(f"Story {self.slug!r} has no paragraphs.")
+            raise DemoError(f"Story {self.slug!r} has no paragraphs.")
 
     @property
     def last_modified(self) -> datetime:

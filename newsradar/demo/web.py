@@ -28,7 +28,7 @@ from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
 from newsradar.demo import sites, stories
-from newsradar.demo.stories import Story
+from newsradar.demo.stories import DemoError, Story
 
 #: When the demo web was "captured": 2025-11-24 10:00 IST.
 DEMO_CAPTURE_TIME = datetime(2025, 11, 24, 4, 30, tzinfo=timezone.utc)
@@ -85,6 +85,7 @@ DEMO_ARTICLES: Mapping[str, Story] = {
 FEED_BS_LATEST = f"{BS}/rss/latest.rss"
 FEED_BS_TOP = f"{BS}/rss/home_page_top_stories.rss"
 SITEMAP_BS = f"{BS}/sitemap/google-news-sitemap.xml"
+SITEMAP_BS_LATEST = f"{BS}/sitemap/latest-news-sitemap.xml"
 FEED_HINDU = f"{HINDU}/feeder/default.rss"
 SITEMAP_HINDU = f"{HINDU}/sitemap/googlenews/all/all.xml"
 FEED_JT = f"{JT}/feed/"
@@ -92,7 +93,7 @@ SITEMAP_JT = f"{JT}/sitemap_news.xml"
 
 #: Host -> the feeds and news sitemaps a crawler starts from on that host.
 DEMO_START_URLS: Mapping[str, tuple[str, ...]] = {
-    sites.BS_HOST: (FEED_BS_LATEST, FEED_BS_TOP, SITEMAP_BS),
+    sites.BS_HOST: (FEED_BS_LATEST, FEED_BS_TOP, SITEMAP_BS, SITEMAP_BS_LATEST),
     sites.HINDU_HOST: (FEED_HINDU, SITEMAP_HINDU),
     sites.JT_HOST: (FEED_JT, SITEMAP_JT),
 }
@@ -318,6 +319,12 @@ def _listings() -> list[WebRecord]:
             ),
         ),
         _record(SITEMAP_BS, XML, sites.news_sitemap(bs_sitemap, publication="Business Standard")),
+        # The second news sitemap robots.txt names: the newest stories only.
+        _record(
+            SITEMAP_BS_LATEST,
+            XML,
+            sites.news_sitemap(bs_sitemap[:3], publication="Business Standard"),
+        ),
         _record(f"{HINDU}/robots.txt", TEXT, sites.robots_txt(sites.HINDU_HOST)),
         _record(
             FEED_HINDU,
@@ -372,19 +379,27 @@ def write_warc(
     response keeps the recorded status, headers and body byte for byte.
     """
     if capture_time.utcoffset() is None:
-        raise ValueError("The WARC capture time needs a timezone.")
+        raise DemoError("The WARC capture time needs a timezone.")
     records = list(records)
     seen: set[str] = set()
     for record in records:
         if record.url in seen:
-            raise ValueError(f"The URL {record.url} is recorded twice; a WARC holds one response per URL.")
+            raise DemoError(f"The URL {record.url} is recorded twice; a WARC holds one response per URL.")
         seen.add(record.url)
         if urlsplit(record.url).scheme not in ("http", "https"):
-            raise ValueError(f"Cannot record {record.url!r}: only http(s) URLs can be recorded.")
+            raise DemoError(f"Cannot record {record.url!r}: only http(s) URLs can be recorded.")
 
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
     warc_date = datetime_to_iso_date(capture_time.astimezone(timezone.utc).replace(tzinfo=None))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _write_file(target, records, warc_date)
+    except OSError as exc:
+        raise DemoError(f"Cannot write the WARC file {target}: {exc.strerror or exc}.") from None
+    return target
+
+
+def _write_file(target: Path, records: list[WebRecord], warc_date: str) -> None:
     with target.open("wb") as out:
         writer = WARCWriter(out, gzip=True)
         info = writer.create_warcinfo_record(
@@ -396,7 +411,6 @@ def write_warc(
         writer.write_record(info)
         for record in records:
             _write_pair(writer, record, warc_date)
-    return target
 
 
 def _write_pair(writer: WARCWriter, record: WebRecord, warc_date: str) -> None:
