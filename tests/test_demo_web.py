@@ -140,6 +140,13 @@ def test_every_body_is_utf8_and_says_so(records):
             assert re.search(r'<meta charset="utf-?8"', text, re.IGNORECASE), record.url
 
 
+def test_non_ascii_text_survives_as_utf8(by_url):
+    budget = _doc(by_url[web.URL_TAKAICHI_BUDGET])
+    assert "¥21.3 trillion" in _article_text(budget)
+    nav = _doc(by_url[DEMO_EXPECTED_ALERT_URL]).xpath("string(//header/nav)")
+    assert "हिंदी में पढें" in nav
+
+
 def test_feeds_are_served_as_rss(by_url):
     for urls in DEMO_START_URLS.values():
         for url in urls:

@@ -130,6 +130,7 @@ _BS_NAV = [
     ("India News", "/india-news"),
     ("World News", "/world-news"),
     ("Opinion", "/opinion"),
+    ("हिंदी में पढें", "https://hindi.business-standard.com/"),
 ]
 _BS_LOGO = "https://bsmedia.business-standard.com/include/_mod/site/html5/images/business-standard-logo.png"
 
@@ -439,7 +440,8 @@ def japantimes_article(story: Story, url: str, *, related: Sequence[Link] = ()) 
         f'<meta property="article:modified_time" content="{_iso(story.last_modified)}"/>'
         '<meta name="generator" content="WordPress 6.8"/>'
         f"{_ld_script(ld)}"
-        '<link rel="stylesheet" id="jt-style-css" href="https://www.japantimes.co.jp/wp-content/themes/jt/style.css" type="text/css" media="all"/>'
+        '<link rel="stylesheet" id="jt-style-css" type="text/css" media="all" '
+        'href="https://www.japantimes.co.jp/wp-content/themes/jt/style.css"/>'
         "</head>"
         '<body class="post-template-default single single-post">'
         '<header id="masthead" class="site-header"><a href="https://www.japantimes.co.jp/">The Japan Times</a>'

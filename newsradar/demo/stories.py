@@ -198,7 +198,10 @@ TAKAICHI_EXTRA_BUDGET = Story(
 MODI_RETURNS_FROM_G20 = Story(
     slug="modi-returns-after-g20-summit-ibsa-meeting-johannesburg",
     title="Modi returns home after G20 summit, says Johannesburg gave Global South a louder voice",
-    summary="The Prime Minister's three-day visit included the summit, an IBSA meeting and talks with Indian-origin residents.",
+    summary=(
+        "The Prime Minister's three-day visit included the summit, an IBSA meeting and "
+        "talks with Indian-origin residents."
+    ),
     paragraphs=[
         "Prime Minister Narendra Modi left Johannesburg late on Sunday at the end of a "
         "three-day visit to South Africa for the G20 leaders' summit, the first hosted on "
