@@ -1,0 +1,1 @@
+"""Acquiring articles: source registry, Scrapy spiders, extraction, WARC record/replay, storing."""

@@ -1,0 +1,74 @@
+"""Configuration from the environment and options: read once at start, passed down as arguments."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ConfigError
+
+DEFAULT_DB = "newsradar.db"
+DEFAULT_FRESHNESS = dt.timedelta(hours=72)
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)\s*$", re.IGNORECASE)
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_duration(text: str, *, what: str = "duration") -> dt.timedelta:
+    """'90s', '10m', '72h', '30d', '2w' -> timedelta."""
+    m = _DURATION.match(text or "")
+    if not m:
+        raise ConfigError(
+            f"{what} {text!r} is not a duration; write a number and a unit, such as 72h, 30d or 10m."
+        )
+    return dt.timedelta(seconds=float(m.group(1)) * _UNITS[m.group(2).lower()])
+
+
+def parse_chat_ids(text: str, *, what: str) -> frozenset[int]:
+    ids = set()
+    for part in re.split(r"[\s,]+", text.strip()):
+        if not part:
+            continue
+        try:
+            ids.add(int(part))
+        except ValueError:
+            raise ConfigError(f"{what} must list numeric chat ids separated by commas; {part!r} is not one.") from None
+    return frozenset(ids)
+
+
+@dataclass(frozen=True)
+class Config:
+    db_path: Path = Path(DEFAULT_DB)
+    freshness: dt.timedelta = DEFAULT_FRESHNESS
+    token: str | None = None
+    api_base_url: str | None = None
+    admins: frozenset[int] = frozenset()
+    allow_all: bool = True
+    allowed: frozenset[int] = frozenset()
+    sources_file: Path | None = None
+    contact_url: str | None = None
+    extra: dict = field(default_factory=dict)
+
+    def may_use(self, chat_id: int) -> bool:
+        return self.allow_all or chat_id in self.allowed or chat_id in self.admins
+
+
+def load_config(db: str | None = None, env: dict[str, str] | None = None) -> Config:
+    env = os.environ if env is None else env
+    freshness = DEFAULT_FRESHNESS
+    if env.get("NEWSRADAR_FRESHNESS"):
+        freshness = parse_duration(env["NEWSRADAR_FRESHNESS"], what="NEWSRADAR_FRESHNESS")
+    allow = (env.get("NEWSRADAR_ALLOW") or "all").strip()
+    allow_all = allow.lower() == "all"
+    return Config(
+        db_path=Path(db or env.get("NEWSRADAR_DB") or DEFAULT_DB),
+        freshness=freshness,
+        token=(env.get("TELEGRAM_BOT_TOKEN") or "").strip() or None,
+        api_base_url=(env.get("TELEGRAM_API_BASE_URL") or "").strip() or None,
+        admins=parse_chat_ids(env.get("NEWSRADAR_ADMINS", ""), what="NEWSRADAR_ADMINS"),
+        allow_all=allow_all,
+        allowed=frozenset() if allow_all else parse_chat_ids(allow, what="NEWSRADAR_ALLOW"),
+        sources_file=Path(env["NEWSRADAR_SOURCES"]) if env.get("NEWSRADAR_SOURCES") else None,
+        contact_url=env.get("NEWSRADAR_CONTACT_URL") or None,
+    )
