@@ -1,0 +1,242 @@
+"""One fetched page in, article fields out: the extraction pipeline.
+
+Order of trust: schema.org JSON-LD, then the site's own embedded data
+(``__NEXT_DATA__``), then the page's meta tags; trafilatura reads the body only
+when neither structured source carries it, and htmldate finds the date only when
+no markup states it.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from urllib.parse import urlsplit
+
+import htmldate
+import lxml.etree
+import lxml.html
+import regex
+import trafilatura
+from lxml.html import HtmlElement
+
+from .boilerplate import clean_paragraphs, normalise, paragraphs_from_html, paragraphs_from_text, prune_tree
+from .charset import decode_html, looks_like_html
+from .dates import parse_datetime, zone
+from .jsonld import (
+    ARTICLE_TYPES, NON_ARTICLE_TYPES, WEBPAGE_TYPES, image_of, names_of, node_types, pick_article,
+    read_jsonld, text_of,
+)
+from .metadata import PageMeta, detect_language, language_code
+from .model import Extracted, ExtractionError
+from .nextdata import SiteArticle, read_next_data
+
+_PARSER = lxml.html.HTMLParser(collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_HTML_IN_TEXT = re.compile(r"<(?:p|br|div|a|span|strong|em|h[1-6]|ul|li|blockquote)\b", re.I)
+_WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+")
+_CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
+# URL path segments that name a page kind which is never one article.
+_URL_KINDS = {
+    "tag": "a tag index page", "tags": "a tag index page", "topic": "a topic index page",
+    "topics": "a topic index page", "author": "an author page", "authors": "an author page",
+    "search": "a search page", "video": "a video page", "videos": "a video page",
+    "photo": "a photo gallery", "photos": "a photo gallery", "gallery": "a gallery",
+    "galleries": "a gallery", "photogallery": "a photo gallery", "photo-gallery": "a photo gallery",
+    "slideshow": "a slideshow", "slideshows": "a slideshow", "live-blog": "a live blog",
+    "liveblog": "a live blog", "web-stories": "a web story", "webstories": "a web story",
+    "visualstories": "a web story",
+}
+_MIN_STRUCTURED_BODY = 400  # shorter articleBody is usually a teaser: read the page too
+_LIVE_BLOG_REASON = (
+    "a live blog strings many unrelated updates together, so it is not stored as one article "
+    "(two names from different updates would match a watchlist together)"
+)
+
+
+def parse_html(text: str) -> HtmlElement:
+    """An lxml tree for a page's text; ExtractionError when nothing parses."""
+    text = _XML_DECLARATION.sub("", text, count=1)
+    try:
+        return lxml.html.document_fromstring(text, parser=_PARSER)
+    except (lxml.etree.ParserError, ValueError) as err:
+        raise ExtractionError("The page could not be parsed as HTML.") from err
+
+
+def count_words(text: str) -> int:
+    """Words in Latin or Indic text; Japanese and Chinese count two characters a word."""
+    cjk = len(_CJK.findall(text))
+    return len(_WORD.findall(_CJK.sub(" ", text))) + cjk // 2
+
+
+def _clean_title(value: str | None) -> str | None:
+    if not value:
+        return None
+    return normalise(html_lib.unescape(value)) or None
+
+
+def _structured_body(value: str, teasers: list[str]) -> list[str]:
+    value = value.strip()
+    if _HTML_IN_TEXT.search(value):
+        paragraphs, more = paragraphs_from_html(value)
+        teasers = teasers + more
+    else:
+        paragraphs = paragraphs_from_text(html_lib.unescape(value))
+    return clean_paragraphs(paragraphs, teasers)
+
+
+def _trafilatura_body(tree: HtmlElement, url: str, teasers: list[str]) -> list[str]:
+    text = trafilatura.extract(
+        tree, url=url, favor_precision=True, include_comments=False, include_tables=True,
+        deduplicate=False, with_metadata=False, output_format="txt",
+    )
+    return clean_paragraphs(paragraphs_from_text(text or ""), teasers)
+
+
+def _htmldate(text: str, url: str, default_tz: str | None):
+    try:
+        found = htmldate.find_date(text, url=url, original_date=True, extensive_search=True, outputformat="%Y-%m-%d")
+    except (ValueError, TypeError, lxml.etree.LxmlError):
+        return None
+    return parse_datetime(found, default_tz) if found else None
+
+
+def _url_kind(url: str) -> tuple[str, str] | None:
+    path = urlsplit(url).path.lower()
+    segments = [s for s in path.split("/") if s]
+    for segment in segments[:-1] if len(segments) > 1 else segments:
+        if segment in _URL_KINDS:
+            return segment, _URL_KINDS[segment]
+        if segment.startswith(("live-updates", "live-blog")):
+            return segment, "a live blog"
+    if segments and segments[-1] in _URL_KINDS:
+        return segments[-1], _URL_KINDS[segments[-1]]
+    return None
+
+
+def _classify(url: str, nodes: list[dict], article_node: dict | None, site: SiteArticle | None,
+              meta: PageMeta, words: int, has_date: bool) -> tuple[bool, str]:
+    """Whether the page is one article, and the one-sentence reason."""
+    types = set().union(*(node_types(n) for n in nodes)) if nodes else set()
+    kind = _url_kind(url)
+    if kind:
+        return False, f"Not an article: the URL path segment '{kind[0]}' marks {kind[1]}."
+    if "LiveBlogPosting" in types:
+        return False, f"Not an article: its JSON-LD declares a LiveBlogPosting; {_LIVE_BLOG_REASON}."
+    media = sorted(t for t in types if t in NON_ARTICLE_TYPES)
+    if article_node is not None:
+        article_type = sorted(node_types(article_node) & ARTICLE_TYPES)[0]
+        if media and words < 80:
+            return False, (f"Not an article: its JSON-LD declares {NON_ARTICLE_TYPES[media[0]]} ({media[0]}) "
+                           f"and the {article_type} around it has only {words} words of text.")
+        return True, f"Article: its JSON-LD declares a {article_type} and the body has {words} words."
+    microdata = meta.microdata_types & ARTICLE_TYPES
+    signal = meta.og_type == "article" or bool(microdata)
+    if site is not None:
+        return True, f"Article: the site's embedded page data (__NEXT_DATA__) holds an article with {words} words."
+    if media:
+        if signal and has_date and words >= 150:
+            return True, (f"Article: the page is marked up as an article and has a dated {words}-word body, "
+                          f"although its JSON-LD also declares {media[0]}.")
+        return False, f"Not an article: its JSON-LD declares {NON_ARTICLE_TYPES[media[0]]} ({media[0]}) and no article."
+    if meta.og_type.startswith("video"):
+        return False, f"Not an article: og:type is '{meta.og_type}', a video page."
+    if not [s for s in urlsplit(url).path.split("/") if s]:
+        return False, "Not an article: the URL is a site's home page."
+    if types & WEBPAGE_TYPES and not signal:
+        return False, "Not an article: its JSON-LD declares only a WebPage and nothing marks the page as an article."
+    if meta.og_type == "website" and not microdata:
+        return False, "Not an article: og:type is 'website' and no markup declares an article."
+    if signal and words >= 50:
+        how = f"{sorted(microdata)[0]} microdata" if microdata else "og:type 'article'"
+        return True, f"Article: {how} and a {words}-word body."
+    if words >= 150 and has_date:
+        return True, f"Article: no article markup, but a dated body of {words} words."
+    if not has_date:
+        return False, f"Not an article: no article markup, no publication date and only {words} words of body text."
+    return False, f"Not an article: no article markup and only {words} words of body text."
+
+
+def extract_article(html: str, url: str, *, default_tz: str | None = None) -> Extracted:
+    """Turn one fetched HTML page into article fields, with why it is or is not an article.
+
+    ``html`` is the decoded page text (``response.text``; bytes are decoded with
+    ``decode_html``). Times without a zone are taken to be in ``default_tz``
+    (a tz database name such as "Asia/Kolkata"; UTC when None).
+
+    Raises ExtractionError when the input is empty or not HTML at all; broken
+    HTML is read as far as it goes.
+    """
+    if isinstance(html, (bytes, bytearray)):
+        html = decode_html(bytes(html), None)
+    if not isinstance(html, str):
+        raise ExtractionError("extract_article expects the page's HTML as text.")
+    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+        raise ExtractionError(f"extract_article needs the page's http(s) URL, not {url!r}.")
+    zone(default_tz)
+    if not html.strip():
+        raise ExtractionError("The page is empty, so there is nothing to extract.")
+    if not looks_like_html(html):
+        raise ExtractionError("The page is not HTML: it has no HTML tags.")
+
+    tree = parse_html(html)
+    meta = PageMeta(tree, url)
+    nodes = read_jsonld(tree)
+    site = read_next_data(tree)
+    article_node = pick_article(nodes, {url, meta.canonical or ""})
+    node = article_node or {}
+
+    main_entity = node.get("mainEntityOfPage")
+    canonical = meta.canonical or meta.absolute(
+        text_of(node.get("url")) or (text_of(main_entity) if main_entity else None) or (site.url if site else None)
+    )
+
+    teasers = prune_tree(tree)  # the tree is now the page without its furniture
+    paragraphs: list[str] = []
+    method = ""
+    article_body = node.get("articleBody")
+    if isinstance(article_body, str) and article_body.strip():
+        paragraphs, method = _structured_body(article_body, teasers), "jsonld"
+    if len(" ".join(paragraphs)) < _MIN_STRUCTURED_BODY and site is not None and site.body:
+        site_paragraphs = _structured_body(site.body, teasers)
+        if len(" ".join(site_paragraphs)) > len(" ".join(paragraphs)):
+            paragraphs, method = site_paragraphs, "next_data"
+    if len(" ".join(paragraphs)) < _MIN_STRUCTURED_BODY:
+        page_paragraphs = _trafilatura_body(tree, url, teasers)
+        if len(" ".join(page_paragraphs)) > len(" ".join(paragraphs)):
+            paragraphs, method = page_paragraphs, "trafilatura"
+    body = "\n\n".join(paragraphs)
+
+    title = _clean_title(text_of(node.get("headline")) or text_of(node.get("name")))
+    page_title = _clean_title(meta.page_title())
+    if title and page_title and title.rstrip(".… ") != title and page_title.startswith(title.rstrip(".… ")):
+        title = page_title  # JSON-LD headlines are cut at 110 characters on some sites
+    title = title or _clean_title(site.title if site else None) or page_title
+
+    published = parse_datetime(node.get("datePublished") or node.get("dateCreated") or node.get("uploadDate"), default_tz)
+    if published is None and site is not None:
+        published = parse_datetime(site.published, default_tz)
+    if published is None:
+        published = parse_datetime(meta.published, default_tz)
+    if published is None:
+        published = _htmldate(html, url, default_tz)
+    modified = parse_datetime(node.get("dateModified"), default_tz)
+    if modified is None and site is not None:
+        modified = parse_datetime(site.modified, default_tz)
+    if modified is None:
+        modified = parse_datetime(meta.modified, default_tz)
+
+    authors = names_of(node.get("author")) or names_of(node.get("creator")) or (site.authors if site else []) or meta.authors
+    authors = list(dict.fromkeys(normalise(html_lib.unescape(a)) for a in authors if a and normalise(a)))
+    section = text_of(node.get("articleSection")) or (site.section if site else None) or meta.section
+    image = meta.absolute(image_of(node.get("image")) or (site.image if site else None)) or meta.image
+    language = (language_code(text_of(node.get("inLanguage"))) or meta.declared_language()
+                or detect_language(body or title or ""))
+
+    words = count_words(body)
+    is_article, reason = _classify(url, nodes, article_node, site, meta, words, published is not None)
+    return Extracted(
+        url=url, canonical_url=canonical, amp_url=meta.amp, title=title, body=body,
+        published=published, modified=modified, authors=authors,
+        section=normalise(html_lib.unescape(section)) if section else None,
+        language=language, image=image, is_article=is_article, reason=reason, method=method or "none",
+    )

@@ -1,0 +1,202 @@
+"""Removing what is on an article page but is not the article.
+
+The product's worst bug is a watchlist matching names that only appear in other
+stories' teasers: trending sidebars, related lists, and inline "Also Read: <link>"
+paragraphs. Trafilatura keeps the last kind, so they are removed here first, and
+their link texts are remembered to scrub them from plain-text bodies (JSON-LD
+articleBody) as well.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml.html import HtmlElement
+
+_LABEL = (
+    r"(?:also\s+read|read\s+also|read\s+more|also\s+see|see\s+also|also\s+watch|must\s+read|"
+    r"don'?t\s+miss|related(?:\s+(?:stories|story|news|articles?|posts?|coverage|links?))?|"
+    r"recommended(?:\s+stories)?|trending(?:\s+now|\s+stories)?|more\s+(?:from|on|stories)[^:|]{0,30}|"
+    r"suggested(?:\s+reading)?|click\s+here|read|watch|listen|latest|top\s+stories|"
+    r"यह\s+भी\s+पढ़ें|ये\s+भी\s+पढ़ें|इसे\s+भी\s+पढ़ें|और\s+पढ़ें|पढ़ें|देखें|"
+    r"関連記事|関連ニュース|関連リンク|あわせて読みたい|合わせて読みたい|こちらもおすすめ|おすすめ記事)"
+)
+# A separator after a label: a colon or bar, or a dash with spaces ("Read-only" is prose).
+_SEP = r"(?:\s*[:|：>»]+|\s+[\-–—]+)\s*"
+# "ALSO READ" alone (a heading over a list of links).
+LABEL_ONLY = re.compile(rf"^\W*{_LABEL}\W*$", re.I)
+# "Also Read: <another story's title>" as a whole paragraph.
+LABEL_LINE = re.compile(rf"^\W*{_LABEL}{_SEP}\S.{{0,300}}$", re.I | re.S)
+_PROMO_LINE = re.compile(
+    r"^\W*(?:subscribe\s+(?:to|now)|sign\s+up\s+(?:for|to)|follow\s+us\s+on|join\s+(?:us|our)\s+on|"
+    r"download\s+(?:the|our)\s+\w*\s*app|catch\s+all\s+the\s+.{0,60}news|get\s+the\s+latest\s+.{0,40}news|"
+    r"for\s+(?:all\s+the\s+)?(?:latest|more)\s+.{0,40}news,?\s+(?:download|follow|visit|click)|"
+    r"click\s+here\s+to|share\s+this\s+(?:article|story)|first\s+published\s*:|"
+    r"(?:this|the)\s+story\s+(?:has\s+been|was)\s+(?:published|auto-generated)\s+from\s+a\s+(?:wire|syndicated))",
+    re.I,
+)
+_CONTAINER_HINT = re.compile(
+    r"(?:^|[\s_\-])(?:trending|related|also-?read|alsoread|read-?also|readalso|read-?more|more-?stories|"
+    r"recommend\w*|newsletter\w*|subscribe\w*|subscription|share\w*|sharing|social\w*|sidebar|side-bar|"
+    r"rightrail|right-rail|right-col\w*|breadcrumbs?|most-?(?:read|popular|viewed)|popular|taboola|outbrain|"
+    r"advert\w*|ads?|ad-\w+|dfp\w*|promo\w*|footer|comments?|tags?|topics?|also-?see|"
+    r"top-?stories|latest-?news|widget\w*)(?:$|[\s_\-])",
+    re.I,
+)
+_HOLDS_ARTICLE = ".//h1 | .//main | .//*[@itemprop='articleBody' or @itemprop='articlebody']"
+_DROP_TAGS = ("nav", "aside", "footer", "form", "button", "noscript", "style", "iframe", "svg", "select", "template")
+_LEAF_BLOCKS = {"p", "li", "h2", "h3", "h4", "h5", "h6", "div", "section", "strong", "b", "span", "blockquote", "em"}
+_BLOCKS = ("p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "section", "article", "br", "tr", "figure", "header", "pre")
+_NESTED_BLOCKS = {"p", "div", "li", "ul", "ol", "section", "article", "table", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6"}
+_SPACE = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """Collapse runs of whitespace (including non-breaking spaces) to one space."""
+    return _SPACE.sub(" ", text.replace("\xa0", " ")).strip()
+
+
+def _remove(element: HtmlElement) -> None:
+    parent = element.getparent()
+    if parent is None:
+        return
+    # Keep the text that follows the element: it belongs to the parent.
+    tail = element.tail
+    if tail and tail.strip():
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def _link_text(element: HtmlElement) -> tuple[int, list[str]]:
+    texts = [normalise(a.text_content()) for a in element.iter("a")]
+    texts = [t for t in texts if t]
+    return sum(len(t) for t in texts), texts
+
+
+def _is_teaser(element: HtmlElement) -> tuple[bool, list[str]]:
+    """Whether a leaf block is a label plus a link (or just a link) to another story."""
+    text = normalise(element.text_content())
+    if not text or len(text) > 400:
+        return False, []
+    linked, links = _link_text(element)
+    if not links:
+        return bool(LABEL_LINE.match(text)) and len(text) < 250, []
+    rest = text
+    for link in links:
+        rest = rest.replace(link, " ", 1)
+    rest = normalise(rest)
+    if LABEL_LINE.match(text) or (rest and LABEL_ONLY.match(rest)):
+        return True, links
+    # A paragraph that is nothing but a link is another story's headline.
+    if not re.sub(r"[\W_]+", "", rest) and element.tag in ("p", "li", "h2", "h3", "h4", "h5", "h6", "strong", "b"):
+        return linked >= 15, links
+    return False, []
+
+
+def prune_tree(tree: HtmlElement) -> list[str]:
+    """Remove page furniture and teaser paragraphs in place; return the teasers' link texts."""
+    for tag in _DROP_TAGS:
+        for element in list(tree.iter(tag)):
+            _remove(element)
+    for element in list(tree.iter("script")):
+        _remove(element)
+
+    for element in tree.xpath("//*[@class or @id]"):
+        if element.tag in ("html", "body", "main", "article") or element.getparent() is None:
+            continue
+        hint = f"{element.get('class', '')} {element.get('id', '')}"
+        if not _CONTAINER_HINT.search(hint):
+            continue
+        if element.xpath(_HOLDS_ARTICLE):
+            continue  # a page wrapper that happens to carry an "ad" or "share" class
+        text_length = len(normalise(element.text_content()))
+        if text_length > 1500:
+            linked, _ = _link_text(element)
+            if linked / text_length < 0.5:
+                continue  # too much prose to be a widget: probably the article itself
+        _remove(element)
+
+    return prune_teasers(tree)
+
+
+def prune_teasers(tree: HtmlElement) -> list[str]:
+    """Remove "Also Read: <link>" paragraphs and label headings over link lists."""
+    teasers: list[str] = []
+    for element in list(tree.iter(*_LEAF_BLOCKS)):
+        if element.getparent() is None:
+            continue
+        if any(child.tag in _NESTED_BLOCKS for child in element.iterdescendants()):
+            continue
+        text = normalise(element.text_content())
+        if text and LABEL_ONLY.match(text) and len(text) < 40:
+            following = element.getnext()
+            if following is not None:
+                linked, links = _link_text(following)
+                following_length = len(normalise(following.text_content()))
+                if links and following_length and linked / following_length > 0.6:
+                    teasers.extend(links)
+                    _remove(following)
+            _remove(element)
+            continue
+        is_teaser, links = _is_teaser(element)
+        if is_teaser:
+            teasers.extend(links)
+            target = element
+            # <p><strong>Also Read | </strong><a>…</a></p>: the teaser is the whole paragraph.
+            parent = element.getparent()
+            if element.tag in ("strong", "b", "span", "em") and parent is not None and parent.tag in ("p", "li", "div"):
+                if normalise(parent.text_content()) == text:
+                    target = parent
+            _remove(target)
+    return teasers
+
+
+def paragraphs_from_tree(tree: HtmlElement) -> list[str]:
+    """The text of a (pruned) fragment, one entry per block element or <br>-separated line."""
+    for element in tree.iter(*_BLOCKS):
+        if element.tag == "br":
+            element.tail = "\n" + (element.tail or "")
+        else:
+            element.text = "\n" + (element.text or "")
+            element.tail = "\n" + (element.tail or "")
+    return [line for line in (normalise(part) for part in tree.text_content().split("\n")) if line]
+
+
+def paragraphs_from_html(fragment: str) -> tuple[list[str], list[str]]:
+    """Paragraphs of an HTML fragment (a body string from JSON), with teasers removed."""
+    try:
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except (ValueError, lxml.etree.ParserError):
+        return [], []
+    teasers = prune_tree(root)
+    return paragraphs_from_tree(root), teasers
+
+
+def paragraphs_from_text(text: str) -> list[str]:
+    """Paragraphs of a plain-text body: each non-empty line is one."""
+    return [line for line in (normalise(part) for part in text.splitlines()) if line]
+
+
+def clean_paragraphs(paragraphs: list[str], teasers: list[str]) -> list[str]:
+    """Drop teaser and promo lines, and scrub known teaser titles glued into prose."""
+    titles = sorted({t for t in teasers if len(t) >= 15}, key=len, reverse=True)
+    scrub = None
+    if titles:
+        scrub = re.compile(
+            rf"(?:{_LABEL}(?:{_SEP})?)?(?:{'|'.join(re.escape(t) for t in titles)})", re.I
+        )
+    kept: list[str] = []
+    for paragraph in paragraphs:
+        if LABEL_LINE.match(paragraph) or LABEL_ONLY.match(paragraph) or (len(paragraph) < 300 and _PROMO_LINE.match(paragraph)):
+            continue
+        if scrub is not None:
+            paragraph = normalise(scrub.sub(" ", paragraph))
+            if not paragraph or LABEL_ONLY.match(paragraph):
+                continue
+        kept.append(paragraph)
+    return kept

@@ -1,0 +1,85 @@
+"""Reading publication times the many ways sites write them, always with a zone."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dateutil import parser as dateutil_parser
+
+from .model import ExtractionError
+
+# Zone abbreviations that the sites we read print after their times.
+_TZ_ABBREVIATIONS = {
+    "IST": 5 * 3600 + 1800,
+    "JST": 9 * 3600,
+    "KST": 9 * 3600,
+    "GMT": 0,
+    "UTC": 0,
+    "Z": 0,
+    "EST": -5 * 3600,
+    "EDT": -4 * 3600,
+    "BST": 3600,
+    "CET": 3600,
+    "CEST": 7200,
+}
+_EPOCH = re.compile(r"^\d{9,13}(?:\.\d+)?$")
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_EARLIEST = datetime(1995, 1, 1, tzinfo=timezone.utc)
+
+
+@lru_cache(maxsize=64)
+def zone(name: str | None) -> ZoneInfo | timezone:
+    """The zone for a tz database name; UTC when no name is given."""
+    if not name:
+        return timezone.utc
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as err:
+        raise ExtractionError(f"Unknown time zone {name!r}: use a tz database name such as 'Asia/Kolkata'.") from err
+
+
+def _plausible(value: datetime) -> datetime | None:
+    latest = datetime.now(timezone.utc) + timedelta(days=2)
+    return value if _EARLIEST <= value <= latest else None
+
+
+def parse_datetime(value: object, default_tz: str | None = None) -> datetime | None:
+    """A timezone-aware datetime from an ISO string, a site's free-form date or an epoch.
+
+    Naive times are taken to be in ``default_tz`` (UTC when it is None); epochs
+    (seconds or milliseconds) are shown in ``default_tz``. Implausible dates
+    (before 1995 or in the future) give None.
+    """
+    tz = zone(default_tz)
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)) or (isinstance(value, str) and _EPOCH.match(value.strip())):
+        number = float(value)
+        if number > 1e11:  # milliseconds
+            number /= 1000
+        try:
+            return _plausible(datetime.fromtimestamp(number, tz))
+        except (OverflowError, OSError, ValueError):
+            return None
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if not text or len(text) > 80:
+        return None
+    parsed: datetime | None = None
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+    except ValueError:
+        if not _YEAR.search(text):
+            return None  # fuzzy parsing of "5 min read" would invent a date
+        try:
+            parsed = dateutil_parser.parse(text, tzinfos=_TZ_ABBREVIATIONS, fuzzy=True)
+        except (ValueError, OverflowError, TypeError):
+            return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=tz)
+    return _plausible(parsed)
