@@ -1,0 +1,261 @@
+"""Matching one article against many rules at once, through a term index.
+
+The idea is Lucene Monitor's presearcher: every rule is registered under one or a few
+anchor terms, chosen so that the rule can only match an article that contains one of
+them (one term of an AND, every side of an OR). An article is tokenised once; the rules
+anchored on its words are the candidates, and only they get the full boolean check,
+compiled once per rule into nested closures that read the article's word sets and
+positions. The reference evaluator in evaluate.py is the specification these
+closures must agree with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from .document import AnalyzedDocument, Document, analyze, filter_matches
+from .explain import Match, collect_hits
+from .parser import positive
+from .rule import Rule
+from .text import CJK_CHAR_RE
+from .tree import FIELDS, And, Filter, Near, Node, Not, Or, Words
+
+__all__ = ["Matcher", "anchors", "compile_check"]
+
+Check = Callable[[AnalyzedDocument], bool]
+Anchor = tuple[str, str]            # ("word", w) or ("prefix", p)
+
+# Words so common that anchoring on them would make most rules candidates of most
+# articles; a rule anchors on them only when it has nothing better.
+_COMMON = frozenset(
+    "a an and are as at be by for from has have he in is it its of on or said says she "
+    "that the their they this to was were will with ने का की के है में और से को".split())
+
+
+# --- the boolean check, compiled -----------------------------------------------------
+
+def _phrase_spans(leaf: Words, d: AnalyzedDocument) -> Iterator[tuple[str, int, int]]:
+    """Where the leaf occurs, found from the position lists rather than by scanning."""
+    first, *rest = leaf.words
+    size = len(leaf.words)
+    for field in (leaf.field,) if leaf.field else FIELDS:
+        text = d.words(field)
+        if size == 1 and leaf.prefix:
+            positions = d.positions(field)
+            starts = sorted(p for w in d.words_with_prefix(first) for p in positions.get(w, ()))
+        elif size == 1:
+            starts = d.positions(field).get(first, ())
+        else:
+            starts = d.positions(field).get(first, ())
+        limit = len(text) - size
+        for i in starts:
+            if i > limit:
+                break
+            ok = True
+            for k in range(1, size):
+                word = text[i + k]
+                if leaf.prefix and k == size - 1:
+                    ok = word.startswith(rest[-1])
+                else:
+                    ok = word == rest[k - 1]
+                if not ok:
+                    break
+            if ok:
+                yield field, i, i + size
+
+
+def _words_check(leaf: Words) -> Check:
+    field = leaf.field
+    if len(leaf.words) == 1:
+        word = leaf.words[0]
+        if not leaf.prefix:
+            return lambda d: word in d.word_set(field)
+        if field is None:
+            return lambda d: bool(d.words_with_prefix(word))
+        return lambda d: not d.word_set(field).isdisjoint(d.words_with_prefix(word))
+    needed = frozenset(leaf.words[:-1] if leaf.prefix else leaf.words)
+
+    def check(d: AnalyzedDocument) -> bool:
+        # Most articles lack one of the words, which the set test shows at once.
+        if not needed <= d.word_set(field):
+            return False
+        return next(_phrase_spans(leaf, d), None) is not None
+    return check
+
+
+def _span_list(node: Node, d: AnalyzedDocument) -> list[tuple[str, int, int]]:
+    if isinstance(node, Words):
+        return list(_phrase_spans(node, d))
+    return [span for child in node.children for span in _span_list(child, d)]
+
+
+def _near_check(node: Near) -> Check:
+    left_check, right_check = compile_check(node.left), compile_check(node.right)
+    distance = node.distance
+
+    def check(d: AnalyzedDocument) -> bool:
+        if not (left_check(d) and right_check(d)):
+            return False
+        rights = _span_list(node.right, d)
+        for lf, ls, le in _span_list(node.left, d):
+            for rf, rs, re_ in rights:
+                if lf == rf and ((le <= rs and rs - le + 1 <= distance)
+                                 or (re_ <= ls and ls - re_ + 1 <= distance)):
+                    return True
+        return False
+    return check
+
+
+def compile_check(node: Node) -> Check:
+    """Turn a rule tree into a function telling whether an analysed article matches."""
+    if isinstance(node, Words):
+        return _words_check(node)
+    if isinstance(node, Near):
+        return _near_check(node)
+    if isinstance(node, Filter):
+        name, value = node.name, node.value
+        return lambda d: filter_matches(name, value, d.doc)
+    if isinstance(node, Not):
+        inner = compile_check(node.child)
+        return lambda d: not inner(d)
+    checks = tuple(compile_check(c) for c in node.children)
+    if isinstance(node, And):
+        if len(checks) == 2:
+            a, b = checks
+            return lambda d: a(d) and b(d)
+        return lambda d: all(c(d) for c in checks)
+    if len(checks) == 2:
+        a, b = checks
+        return lambda d: a(d) or b(d)
+    return lambda d: any(c(d) for c in checks)
+
+
+# --- anchors -------------------------------------------------------------------------
+
+def _cost(anchor: Anchor) -> float:
+    """Guess how often an anchor is in an article: long words are rarer than short ones."""
+    kind, text = anchor
+    if kind == "prefix":
+        return 2.0 / len(text)
+    if text in _COMMON:
+        return 5.0
+    if CJK_CHAR_RE.fullmatch(text):
+        return 1.0 if "\u4e00" <= text <= "\u9fff" else 3.0    # a Han character or kana
+    return 1.0 / len(text)
+
+
+def anchors(node: Node) -> list[Anchor] | None:
+    """Terms one of which every article matching `node` contains; None if there are none."""
+    if isinstance(node, Words):
+        exact = node.words[:-1] if node.prefix else node.words
+        if exact:
+            return [min((("word", w) for w in exact), key=_cost)]
+        return [("prefix", node.words[-1])]
+    if isinstance(node, Near):
+        sides = [a for a in (anchors(node.left), anchors(node.right)) if a is not None]
+        return min(sides, key=lambda a: sum(map(_cost, a)))
+    if isinstance(node, And):
+        options = [a for a in map(anchors, node.children) if a is not None]
+        if not options:
+            return None
+        return min(options, key=lambda a: sum(map(_cost, a)))
+    if isinstance(node, Or):
+        found: list[Anchor] = []
+        for child in node.children:
+            sub = anchors(child)
+            if sub is None:
+                return None
+            found.extend(a for a in sub if a not in found)
+        return found
+    return None
+
+
+class Matcher:
+    """All registered rules, indexed by anchor terms.
+
+    >>> m = Matcher(); m.add(1, parse("Modi + Takaichi"))
+    >>> [x.rule_id for x in m.match(Document("Modi meets Takaichi", ""))]
+    [1]
+    """
+
+    def __init__(self) -> None:
+        self._rules: dict[int, tuple[Rule, Check, list[Anchor]]] = {}
+        self._by_word: dict[str, set[int]] = {}
+        self._by_prefix: dict[str, dict[str, set[int]]] = {}   # first 3 letters -> prefix -> ids
+
+    def __len__(self) -> int:
+        return len(self._rules)
+
+    def __contains__(self, rule_id: object) -> bool:
+        return rule_id in self._rules
+
+    def add(self, rule_id: int, rule: Rule) -> None:
+        """Register a rule under its anchors; a rule with the same id is replaced."""
+        if rule_id in self._rules:
+            self.remove(rule_id)
+        found = anchors(rule.tree)
+        if found is None or not positive(rule.tree):
+            # parse() refuses such rules; this guards trees built by hand.
+            raise ValueError(f"rule {rule_id} has no term to look for: {rule.text}")
+        self._rules[rule_id] = (rule, compile_check(rule.tree), found)
+        for kind, text in found:
+            if kind == "word":
+                self._by_word.setdefault(text, set()).add(rule_id)
+            else:
+                self._by_prefix.setdefault(text[:3], {}).setdefault(text, set()).add(rule_id)
+
+    def remove(self, rule_id: int) -> None:
+        """Forget a rule; KeyError if it was never added."""
+        _, _, found = self._rules.pop(rule_id)
+        for kind, text in found:
+            if kind == "word":
+                ids = self._by_word[text]
+                ids.discard(rule_id)
+                if not ids:
+                    del self._by_word[text]
+            else:
+                group = self._by_prefix[text[:3]]
+                group[text].discard(rule_id)
+                if not group[text]:
+                    del group[text]
+                if not group:
+                    del self._by_prefix[text[:3]]
+
+    def candidates(self, adoc: AnalyzedDocument) -> set[int]:
+        """Ids of the rules anchored on a word of the article."""
+        present = adoc.word_set(None)
+        by_word = self._by_word
+        found: set[int] = set()
+        for word in by_word.keys() & present if len(by_word) < len(present) else present:
+            ids = by_word.get(word)
+            if ids:
+                found |= ids
+        if self._by_prefix:
+            by_prefix = self._by_prefix
+            for word in present:
+                group = by_prefix.get(word[:3])
+                if group:
+                    for prefix, ids in group.items():
+                        if word.startswith(prefix):
+                            found |= ids
+        return found
+
+    def match(self, doc: Document | AnalyzedDocument) -> list[Match]:
+        """The rules matching the article, by rule id, each with its explanation."""
+        adoc = doc if isinstance(doc, AnalyzedDocument) else analyze(doc)
+        rules = self._rules
+        out = []
+        for rule_id in sorted(self.candidates(adoc)):
+            rule, check, _ = rules[rule_id]
+            if check(adoc):
+                out.append(Match(rule_id, collect_hits(rule.tree, adoc)))
+        return out
+
+    def check_all(self, doc: Document | AnalyzedDocument) -> list[int]:
+        """Ids of matching rules found by checking every rule, without the index.
+
+        The naive loop, kept for the benchmark and for tests of the index itself.
+        """
+        adoc = doc if isinstance(doc, AnalyzedDocument) else analyze(doc)
+        return [rule_id for rule_id, (_, check, _) in sorted(self._rules.items())
+                if check(adoc)]
