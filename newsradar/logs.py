@@ -40,8 +40,16 @@ def setup_logging(level: str = "INFO", secrets: list[str] | None = None) -> None
     for old in list(root.handlers):
         root.removeHandler(old)
     root.addHandler(handler)
-    root.setLevel(level)
+    set_level(level)
     # httpx logs every request URL, which carries the bot token: keep it quiet.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+def set_level(level: str | int) -> None:
+    """Set the level on the root logger and its handlers (Scrapy sets its own loggers to DEBUG)."""
+    root = logging.getLogger()
+    root.setLevel(level)
+    for handler in root.handlers:
+        handler.setLevel(level)

@@ -51,3 +51,5 @@ ITEM_PIPELINES = {
     "scrapers.pipelines.StorePipeline": 300,
 }
 LOG_LEVEL = "INFO"
+# newsradar installs its own root handler (one line per event, secrets redacted).
+LOG_INSTALL_ROOT_HANDLER = False

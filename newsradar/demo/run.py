@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import tempfile
 import time
 from pathlib import Path
 
 import click
+
+import rules
 
 from scrapers.crawl import build_settings, run_crawl
 from scrapers.registry import load_sources
@@ -15,6 +18,7 @@ from storage.articles import count_articles
 from storage.outbox import list_alerts
 from storage.watchlists import add_watch
 
+from ..logs import set_level
 from .web import DEMO_WATCH, build_demo_web, write_warc
 
 DEMO_CHAT = 1
@@ -24,6 +28,7 @@ DEMO_SOURCES = ("business-standard", "the-hindu", "japan-times")
 def run_demo(keep: Path | None = None) -> int:
     """Replay the demo web through the real spiders; print the alert. Returns an exit status."""
     started = time.monotonic()
+    set_level(logging.WARNING)
     with tempfile.TemporaryDirectory(prefix="newsradar-demo-") as tmp:
         folder = Path(keep) if keep else Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
@@ -50,10 +55,11 @@ def run_demo(keep: Path | None = None) -> int:
             f"{stored} articles stored, {delivered} alert{'s' if delivered != 1 else ''} "
             f"for '{DEMO_WATCH}' in {time.monotonic() - started:.1f}s."
         )
-        older = db.execute(
-            "SELECT count(*) FROM articles WHERE id NOT IN (SELECT article_id FROM outbox) "
-            "AND title LIKE '%Takaichi%' AND (title LIKE '%Modi%' OR body LIKE '%Modi%')"
-        ).fetchone()[0]
+        rule = rules.parse(DEMO_WATCH)
+        older = sum(
+            1 for a in db.query("SELECT title, body FROM articles WHERE id NOT IN (SELECT article_id FROM outbox)")
+            if rule.matches(rules.Document(title=a["title"], body=a["body"]))
+        )
         if older:
             click.echo(f"{older} older matching article(s) were stored but not alerted: "
                        "they fall outside the 72-hour freshness window.")

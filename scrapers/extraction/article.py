@@ -32,7 +32,8 @@ from .nextdata import SiteArticle, read_next_data
 
 _PARSER = lxml.html.HTMLParser(collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
-_HTML_IN_TEXT = re.compile(r"<(?:p|br|div|a|span|strong|em|h[1-6]|ul|li|blockquote)\b", re.I)
+_HTML_IN_TEXT = re.compile(r"</?(?:p|br|div|a|span|strong|em|b|i|h[1-6]|ul|ol|li|blockquote|iframe|script|img|figure|table|section)\b", re.I)
+_PLACEHOLDER_AUTHORS = {"no author", "unknown", "none", "null", "n/a", "author", "admin"}
 _WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+")
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
 # URL path segments that name a page kind which is never one article.
@@ -57,9 +58,13 @@ def parse_html(text: str) -> HtmlElement:
     """An lxml tree for a page's text; ExtractionError when nothing parses."""
     text = _XML_DECLARATION.sub("", text, count=1)
     try:
-        return lxml.html.document_fromstring(text, parser=_PARSER)
+        tree = lxml.html.document_fromstring(text, parser=_PARSER)
     except (lxml.etree.ParserError, ValueError) as err:
         raise ExtractionError("The page could not be parsed as HTML.") from err
+    # Furigana readings (<rt>) would double every annotated Japanese word.
+    for element in list(tree.iter("rt", "rp")):
+        element.drop_tree()
+    return tree
 
 
 def count_words(text: str) -> int:
@@ -76,6 +81,8 @@ def _clean_title(value: str | None) -> str | None:
 
 def _structured_body(value: str, teasers: list[str]) -> list[str]:
     value = value.strip()
+    if "&lt;" in value or "&amp;" in value or "&#" in value:
+        value = html_lib.unescape(value)
     if _HTML_IN_TEXT.search(value):
         paragraphs, more = paragraphs_from_html(value)
         teasers = teasers + more
@@ -226,7 +233,8 @@ def extract_article(html: str, url: str, *, default_tz: str | None = None) -> Ex
         modified = parse_datetime(meta.modified, default_tz)
 
     authors = names_of(node.get("author")) or names_of(node.get("creator")) or (site.authors if site else []) or meta.authors
-    authors = list(dict.fromkeys(normalise(html_lib.unescape(a)) for a in authors if a and normalise(a)))
+    authors = [normalise(html_lib.unescape(a)) for a in authors if a]
+    authors = list(dict.fromkeys(a for a in authors if a and a.lower() not in _PLACEHOLDER_AUTHORS))
     section = text_of(node.get("articleSection")) or (site.section if site else None) or meta.section
     image = meta.absolute(image_of(node.get("image")) or (site.image if site else None)) or meta.image
     language = (language_code(text_of(node.get("inLanguage"))) or meta.declared_language()

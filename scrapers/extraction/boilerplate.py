@@ -46,7 +46,8 @@ _CONTAINER_HINT = re.compile(
 )
 _HOLDS_ARTICLE = ".//h1 | .//main | .//*[@itemprop='articleBody' or @itemprop='articlebody']"
 _DROP_TAGS = ("nav", "aside", "footer", "form", "button", "noscript", "style", "iframe", "svg", "select", "template")
-_LEAF_BLOCKS = {"p", "li", "h2", "h3", "h4", "h5", "h6", "div", "section", "strong", "b", "span", "blockquote", "em"}
+_TEASER_BLOCKS = {"p", "li", "h2", "h3", "h4", "h5", "h6", "div", "td", "dd", "blockquote"}
+_LABEL_TAGS = ("p", "h2", "h3", "h4", "h5", "h6", "div", "span", "strong", "b", "em", "dt")
 _BLOCKS = ("p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "section", "article", "br", "tr", "figure", "header", "pre")
 _NESTED_BLOCKS = {"p", "div", "li", "ul", "ol", "section", "article", "table", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6"}
 _SPACE = re.compile(r"\s+")
@@ -124,35 +125,65 @@ def prune_tree(tree: HtmlElement) -> list[str]:
     return prune_teasers(tree)
 
 
+def _label_block(element: HtmlElement) -> HtmlElement:
+    """The outermost ancestor whose whole text is still just the label."""
+    text = normalise(element.text_content())
+    parent = element.getparent()
+    while parent is not None and parent.tag not in ("body", "html") and normalise(parent.text_content()) == text:
+        element, parent = parent, parent.getparent()
+    return element
+
+
+def _nearest_block(element: HtmlElement) -> HtmlElement | None:
+    for ancestor in element.iterancestors():
+        if ancestor.tag in _TEASER_BLOCKS:
+            return ancestor
+        if ancestor.tag in ("body", "html", "article", "main", "section"):
+            return None
+    return None
+
+
 def prune_teasers(tree: HtmlElement) -> list[str]:
     """Remove "Also Read: <link>" paragraphs and label headings over link lists."""
     teasers: list[str] = []
-    for element in list(tree.iter(*_LEAF_BLOCKS)):
-        if element.getparent() is None:
-            continue
-        if any(child.tag in _NESTED_BLOCKS for child in element.iterdescendants()):
+    # Labels standing alone ("ALSO READ" over a list of links).
+    for element in list(tree.iter(*_LABEL_TAGS)):
+        own = (element.text or "").strip()
+        if not own or len(own) > 40 or not LABEL_ONLY.match(own) or element.getparent() is None:
             continue
         text = normalise(element.text_content())
-        if text and LABEL_ONLY.match(text) and len(text) < 40:
-            following = element.getnext()
-            if following is not None:
-                linked, links = _link_text(following)
-                following_length = len(normalise(following.text_content()))
-                if links and following_length and linked / following_length > 0.6:
-                    teasers.extend(links)
-                    _remove(following)
-            _remove(element)
+        if not LABEL_ONLY.match(text):
             continue
-        is_teaser, links = _is_teaser(element)
+        block = _label_block(element)
+        following = block.getnext()
+        if following is not None:
+            linked, links = _link_text(following)
+            following_length = len(normalise(following.text_content()))
+            if links and following_length and linked / following_length > 0.6:
+                teasers.extend(links)
+                _remove(following)
+        _remove(block)
+    # Paragraphs holding a link: a label plus a link, or nothing but a link.
+    seen: set[HtmlElement] = set()
+    for anchor in list(tree.iter("a")):
+        block = _nearest_block(anchor)
+        if block is None or block in seen or block.getparent() is None:
+            continue
+        seen.add(block)
+        if any(child.tag in _NESTED_BLOCKS for child in block.iterdescendants()):
+            continue
+        is_teaser, links = _is_teaser(block)
         if is_teaser:
             teasers.extend(links)
-            target = element
-            # <p><strong>Also Read | </strong><a>…</a></p>: the teaser is the whole paragraph.
-            parent = element.getparent()
-            if element.tag in ("strong", "b", "span", "em") and parent is not None and parent.tag in ("p", "li", "div"):
-                if normalise(parent.text_content()) == text:
-                    target = parent
-            _remove(target)
+            _remove(block)
+    # "Also Read: <title>" written as plain text.
+    for element in list(tree.iter("p")):
+        own = (element.text or "").lstrip()
+        if own[:1].isalpha() or own[:1] in "(":
+            if LABEL_LINE.match(own) and element.getparent() is not None:
+                text = normalise(element.text_content())
+                if len(text) < 250 and LABEL_LINE.match(text):
+                    _remove(element)
     return teasers
 
 

@@ -153,18 +153,20 @@ def detect_language(text: str) -> str | None:
 def strip_site_name(title: str, site: str | None, h1s: list[str]) -> str:
     """'Headline | Site' -> 'Headline', when the suffix is the site's name or an <h1> is the headline."""
     for h1 in h1s:
-        if h1 and title.startswith(h1) and len(h1) >= 0.5 * len(title):
+        if h1 and h1 in title and len(h1) >= 0.5 * len(title):
             return h1
-    parts = _TITLE_SEPARATORS.split(title)
-    if len(parts) < 2:
-        return title
     site_key = re.sub(r"\W+", "", (site or "").lower())
-    tail = re.sub(r"\W+", "", parts[-1].lower())
-    if site_key and (tail and (tail in site_key or site_key in tail)):
-        return _rejoin(title, parts[-1])
-    # A short last part ("Mint", "NDTV", "日本経済新聞") is a site name.
-    if len(parts[-1]) <= 25 and len(parts[-1].split()) <= 4 and len(" ".join(parts[:-1])) > 20:
-        return _rejoin(title, parts[-1])
+    for _ in range(2):
+        parts = _TITLE_SEPARATORS.split(title)
+        if len(parts) < 2:
+            break
+        tail = re.sub(r"\W+", "", parts[-1].lower())
+        is_site = bool(site_key and tail and (tail in site_key or site_key in tail))
+        # A short last part ("Mint", "India News", "日本経済新聞") names the site or section.
+        is_short = len(parts[-1]) <= 25 and len(parts[-1].split()) <= 4 and len(" ".join(parts[:-1])) > 20
+        if not (is_site or is_short):
+            break
+        title = _rejoin(title, parts[-1])
     return title
 
 
