@@ -31,6 +31,11 @@ __all__ = [
 
 @pytest.fixture
 def telegram_double() -> Iterator[TelegramDouble]:
-    """A started TelegramDouble on a free loopback port; stopped after the test."""
+    """A started TelegramDouble on a free loopback port; stopped after the test.
+
+    The test errors at teardown if the double itself (or an on_send hook) raised.
+    """
     with TelegramDouble() as double:
         yield double
+    if double.errors:
+        raise AssertionError(f"the Telegram double failed while serving: {double.errors!r}")
