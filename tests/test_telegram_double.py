@@ -371,3 +371,63 @@ def test_standalone_server_prints_its_url():
     finally:
         process.terminate()
         process.wait(timeout=5)
+
+
+async def test_polling_resumes_after_the_server_came_back(telegram_double):
+    async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Say hello."""
+        await update.effective_message.reply_text("hello")
+
+    app = Application.builder().token(TEST_TOKEN).base_url(telegram_double.base_url).build()
+    app.add_handler(CommandHandler("start", start))
+    async with app:
+        await app.start()
+        await app.updater.start_polling(poll_interval=0, timeout=1)
+        await asyncio.to_thread(telegram_double.wait_for_call, "getUpdates", 1, 2)
+        telegram_double.refuse_connections()
+        telegram_double.send_user_message(CHAT, "/start")  # queued while Telegram is unreachable
+        await asyncio.sleep(0.3)
+        assert telegram_double.sent() == []
+        telegram_double.accept_connections()
+        await asyncio.to_thread(telegram_double.wait_for_sent, 1, CHAT, 5)
+        await app.updater.stop()
+        await app.stop()
+    assert [m["text"] for m in telegram_double.sent()] == ["hello"]
+
+
+async def test_flood_limits_answer_429_with_the_wait(telegram_double):
+    telegram_double.enforce_flood_limits(global_per_second=30, group_per_minute=3)
+    async with make_bot(telegram_double) as bot:
+        for n in range(3):
+            await bot.send_message(-300, f"alert {n}")
+        with pytest.raises(RetryAfter) as caught:
+            await bot.send_message(-300, "one too many")
+        await bot.send_message(CHAT, "private chats are not limited per minute")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert 55 <= seconds(caught.value.retry_after) <= 60
+    assert len(telegram_double.sent(-300)) == 3
+
+
+async def test_on_send_hook_can_fail_a_send(telegram_double):
+    def third_fails(record: dict) -> None:
+        if record["text"] == "third":
+            raise ApiFailure(403, "Forbidden: user is deactivated")
+
+    telegram_double.on_send = third_fails
+    async with make_bot(telegram_double) as bot:
+        for text in ("first", "second"):
+            await bot.send_message(CHAT, text)
+        with pytest.raises(Forbidden, match="deactivated"):
+            await bot.send_message(CHAT, "third")
+        fourth = await bot.send_message(CHAT, "fourth")
+    assert fourth.message_id == 3  # the failed send used no message id
+    assert [m["text"] for m in telegram_double.sent(CHAT)] == ["first", "second", "fourth"]
+
+
+def test_wait_for_sent_says_what_it_saw(telegram_double):
+    with httpx.Client() as client:
+        client.post(f"{telegram_double.url}/bot{TEST_TOKEN}/sendMessage", data={"chat_id": CHAT, "text": "only one"})
+    assert telegram_double.wait_for_sent(1, CHAT, timeout=0.1)[0]["text"] == "only one"
+    with pytest.raises(AssertionError, match=r"at least 2 messages sent to chat 4242 within 0.2s, saw 1: \['only one'\]"):
+        telegram_double.wait_for_sent(2, CHAT, timeout=0.2)

@@ -31,6 +31,7 @@ import socket
 import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
 from email import policy
 from email.parser import BytesParser
@@ -592,6 +593,8 @@ class TelegramDouble:
 
         self._fail_next: list[tuple[str, ApiFailure]] = []
         self._fail_until: list[tuple[str, int, float, str | None]] = []
+        self._flood_limits: list[tuple[str, int, float]] = []  # (scope, count, window seconds)
+        self._flood_log: dict[tuple[str, int], deque[float]] = {}
 
     # ----------------------------------------------------------------- lifecycle
 
@@ -904,6 +907,57 @@ class TelegramDouble:
         """
         with self._lock:
             self._fail_until.append((method.lower(), status, time.monotonic() + seconds, description))
+
+    def enforce_flood_limits(
+        self,
+        *,
+        global_per_second: int | None = 30,
+        group_per_minute: int | None = 20,
+        private_per_second: int | None = None,
+    ) -> None:
+        """Answer sendMessage with 429 once the bot sends faster than Telegram allows.
+
+        The defaults are the limits Telegram documents (30 messages a second overall,
+        20 a minute per group); retry_after is the wait until the window has room.
+        Pass None to lift one limit; `disable_flood_limits()` lifts them all.
+        """
+        limits = []
+        if global_per_second:
+            limits.append(("global", global_per_second, 1.0))
+        if group_per_minute:
+            limits.append(("group", group_per_minute, 60.0))
+        if private_per_second:
+            limits.append(("private", private_per_second, 1.0))
+        with self._lock:
+            self._flood_limits = limits
+            self._flood_log.clear()
+
+    def disable_flood_limits(self) -> None:
+        with self._lock:
+            self._flood_limits = []
+            self._flood_log.clear()
+
+    def _check_flood(self, chat: dict[str, Any]) -> list[deque[float]]:
+        """Raise 429 if one more message to `chat` breaks a limit; else the logs to append to."""
+        now = time.monotonic()
+        logs = []
+        for scope, count, window in self._flood_limits:
+            if scope == "global":
+                key = (scope, 0)
+            elif scope == "private" and chat["type"] == "private":
+                key = (scope, chat["id"])
+            elif scope == "group" and chat["type"] != "private":
+                key = (scope, chat["id"])
+            else:
+                continue
+            log = self._flood_log.setdefault(key, deque())
+            while log and log[0] <= now - window:
+                log.popleft()
+            if len(log) >= count:
+                retry_after = max(1, math.ceil(log[0] + window - now))
+                raise ApiFailure(429, _default_description(429, retry_after), retry_after=retry_after)
+            logs.append(log)
+        return logs
 
     def clear_failures(self) -> None:
         with self._lock:
@@ -1224,6 +1278,7 @@ class TelegramDouble:
         self._check_blocked(chat)
         plain, entities = self._render_text(params)
         markup = _check_markup(_as_json(params, "reply_markup"))
+        flood_logs = self._check_flood(chat)
         reply_to = _as_int(params, "reply_to_message_id")
         reply_parameters = _as_json(params, "reply_parameters")
         if isinstance(reply_parameters, dict) and reply_parameters.get("message_id") is not None:
@@ -1274,6 +1329,8 @@ class TelegramDouble:
                 raise ApiFailure(500, "Internal Server Error: on_send hook failed") from exc
         self._messages[(chat["id"], message["message_id"])] = {**message, "_from_bot": True}
         self._sent.append(record)
+        for log in flood_logs:
+            log.append(record["time"])
         return message
 
     def _editable(self, params: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
