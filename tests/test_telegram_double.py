@@ -431,3 +431,11 @@ def test_wait_for_sent_says_what_it_saw(telegram_double):
     assert telegram_double.wait_for_sent(1, CHAT, timeout=0.1)[0]["text"] == "only one"
     with pytest.raises(AssertionError, match=r"at least 2 messages sent to chat 4242 within 0.2s, saw 1: \['only one'\]"):
         telegram_double.wait_for_sent(2, CHAT, timeout=0.2)
+
+
+async def test_latency_holds_every_answer_back(telegram_double):
+    telegram_double.latency = 0.2
+    async with make_bot(telegram_double) as bot:
+        started = time.monotonic()
+        await bot.send_message(CHAT, "slow network")
+    assert time.monotonic() - started >= 0.2

@@ -287,7 +287,8 @@ def _unescape_attribute(raw: str, base: int) -> str:
                 decoded, i = _decode_entity(raw, i)
             except _HtmlError as exc:
                 # Re-anchor the offset on the whole message text, not the attribute.
-                raise _HtmlError(re.sub(r"offset:(\d+)", lambda m: f"offset:{base + int(m.group(1))}", str(exc))) from None
+                moved = re.sub(r"offset:(\d+)", lambda m: f"offset:{base + int(m.group(1))}", str(exc))
+                raise _HtmlError(moved) from None
             parts.append(decoded)
         else:
             parts.append(raw[i])
@@ -513,6 +514,8 @@ class _Handler(BaseHTTPRequestHandler):
             double._count_in_flight(-1)
 
     def _answer(self, double: TelegramDouble, url: Any, body: bytes) -> None:
+        if double.latency > 0:
+            time.sleep(double.latency)
         try:
             status, payload = double._dispatch(
                 url.path, self.headers.get("Content-Type", ""), body, url.query
@@ -556,7 +559,10 @@ class TelegramDouble:
         self.first_name = first_name
         self.token = token  # when set, any other token is answered 401 Unauthorized
         self.strict_chats = strict_chats  # when set, sending to an unseen chat is 400
+        # Called with each message record before it counts as sent, under the double's
+        # lock (keep it short); raising ApiFailure fails that send instead.
         self.on_send: Callable[[dict[str, Any]], None] | None = None
+        self.latency = 0.0  # seconds every answer is held back, to model a slow network
 
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
@@ -1348,7 +1354,14 @@ class TelegramDouble:
             raise _bad_request("message can't be edited")
         return chat, stored
 
-    def _finish_edit(self, kind: str, chat: dict[str, Any], stored: dict[str, Any], params: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    def _finish_edit(
+        self,
+        kind: str,
+        chat: dict[str, Any],
+        stored: dict[str, Any],
+        params: dict[str, Any],
+        changes: dict[str, Any],
+    ) -> dict[str, Any]:
         current = {key: stored.get(key) for key in changes}
         if current == changes:
             raise _bad_request(
