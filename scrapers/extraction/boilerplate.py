@@ -36,6 +36,12 @@ _PROMO_LINE = re.compile(
     r"(?:this|the)\s+story\s+(?:has\s+been|was)\s+(?:published|auto-generated)\s+from\s+a\s+(?:wire|syndicated))",
     re.I,
 )
+# Card furniture left behind when a teaser's headline link is removed: "3 min read.26 Feb 2021".
+_CARD_META_LINE = re.compile(
+    r"^\W*(?:\d+\s*min(?:ute)?s?\s*read\b.{0,40}|(?:updated|published)\s*:?\s*.{0,40}\d{1,2}:\d{2}\s*(?:am|pm)?\s*(?:ist|jst|gmt|utc)?|"
+    r"\d{1,2}:\d{2}\s*(?:am|pm)\s*(?:ist|jst|gmt|utc)?)\W*$",
+    re.I,
+)
 _CONTAINER_HINT = re.compile(
     r"(?:^|[\s_\-])(?:trending|related|also-?read|alsoread|read-?also|readalso|read-?more|more-?stories|"
     r"recommend\w*|newsletter\w*|subscribe\w*|subscription|share\w*|sharing|social\w*|sidebar|side-bar|"
@@ -223,7 +229,9 @@ def clean_paragraphs(paragraphs: list[str], teasers: list[str]) -> list[str]:
         )
     kept: list[str] = []
     for paragraph in paragraphs:
-        if LABEL_LINE.match(paragraph) or LABEL_ONLY.match(paragraph) or (len(paragraph) < 300 and _PROMO_LINE.match(paragraph)):
+        if LABEL_LINE.match(paragraph) or LABEL_ONLY.match(paragraph) or _CARD_META_LINE.match(paragraph):
+            continue
+        if len(paragraph) < 300 and _PROMO_LINE.match(paragraph):
             continue
         if scrub is not None:
             paragraph = normalise(scrub.sub(" ", paragraph))
