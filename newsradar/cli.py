@@ -103,10 +103,12 @@ def sources(state: State, as_json: bool) -> None:
               help="Write every response fetched to this WARC file (.warc.gz).")
 @click.option("--freshness", default=None, metavar="DURATION",
               help="Alert only on articles published within this window (default: $NEWSRADAR_FRESHNESS or 72h).")
+@click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
+              help="Override a Scrapy setting, e.g. -s DOWNLOAD_TIMEOUT=5 (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summaries as JSON.")
 @click.pass_obj
 @_friendly
-def crawl(state: State, source_names, all_sources, replay, record, freshness, as_json) -> None:
+def crawl(state: State, source_names, all_sources, replay, record, freshness, overrides, as_json) -> None:
     """Crawl sources now: store new articles and queue alerts for matching rules."""
     from scrapers.crawl import build_settings, run_crawl
 
@@ -118,10 +120,15 @@ def crawl(state: State, source_names, all_sources, replay, record, freshness, as
     else:
         raise click.UsageError("Name one or more sources (see `newsradar sources`), or use --all.")
     window = parse_duration(freshness, what="--freshness") if freshness else state.config.freshness
+    extra = {"USER_AGENT": f"newsradar/0.1 (+{state.config.contact_url})"} if state.config.contact_url else {}
+    for pair in overrides:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.isupper():
+            raise click.UsageError(f"-s takes NAME=VALUE with an upper-case Scrapy setting name, not {pair!r}.")
+        extra[name] = value
     settings = build_settings(
         state.config.db_path, replay=replay, record=record, freshness=window,
-        sources_file=state.config.sources_file, log_level=state.log_level,
-        overrides={"USER_AGENT": f"newsradar/0.1 (+{state.config.contact_url})"} if state.config.contact_url else None,
+        sources_file=state.config.sources_file, log_level=state.log_level, overrides=extra,
     )
     summaries = run_crawl(chosen, settings)
     if as_json:

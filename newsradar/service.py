@@ -40,6 +40,7 @@ class CrawlLauncher:
         self.log_level = log_level
         self.busy: set[str] = set()
         self.procs: set[asyncio.subprocess.Process] = set()
+        self.tasks: set[asyncio.Task] = set()
 
     def command(self, sources: tuple[str, ...]) -> list[str]:
         cmd = [sys.executable, "-m", "newsradar", "--db", str(self.config.db_path),
@@ -54,6 +55,8 @@ class CrawlLauncher:
             logger.warning("job %s skipped: a crawl of %s is still running", job.name, ", ".join(sorted(clash)))
             return None
         self.busy.update(job.sources)
+        task = asyncio.current_task()
+        self.tasks.add(task)
         try:
             proc = await asyncio.create_subprocess_exec(*self.command(job.sources), env=os.environ.copy())
             self.procs.add(proc)
@@ -67,9 +70,12 @@ class CrawlLauncher:
                 self.procs.discard(proc)
         finally:
             self.busy.difference_update(job.sources)
+            self.tasks.discard(task)
 
     async def stop_all(self) -> None:
+        """Stop running crawls cleanly and wait for their jobs to wind up."""
         await asyncio.gather(*(_stop_process(p) for p in list(self.procs)))
+        await asyncio.gather(*list(self.tasks), return_exceptions=True)
 
 
 async def _stop_process(proc: asyncio.subprocess.Process, grace: float = 20.0) -> None:
@@ -126,8 +132,9 @@ async def serve(config: Config, jobs: list[CrawlJob], *, source_titles: dict[str
         await deliver_forever(sender, stop)
     finally:
         logger.info("stopping: no new crawls, finishing sends, stopping crawls")
-        scheduler.shutdown(wait=False)
+        scheduler.pause()
         await launcher.stop_all()
+        scheduler.shutdown(wait=False)
         if app is not None:
             await app.updater.stop()
             await app.stop()

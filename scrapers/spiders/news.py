@@ -168,8 +168,8 @@ class NewsSpider(scrapy.Spider):
             status = failure.value.response.status
             reason = {403: "HTTP 403 (forbidden, perhaps a bot wall)",
                       404: "HTTP 404 (not found; moved or removed)"}.get(status, f"HTTP {status}")
-        elif failure.check(TxTimeoutError, TCPTimedOutError):
-            reason = "timed out"
+        elif failure.check(TxTimeoutError, TCPTimedOutError) or "Timeout" in failure.type.__name__:
+            reason = f"timed out ({failure.getErrorMessage()})"
         elif failure.check(DNSLookupError):
             reason = "host name not found"
         else:
