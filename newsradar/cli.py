@@ -279,5 +279,9 @@ def demo(state: State, keep: Path | None) -> None:
     sys.exit(run_demo(keep))
 
 
+# Commands of other areas live in their own modules and attach themselves to `cli`.
+# One import line per module, kept in alphabetical order:
+
+
 def main() -> None:
     cli(prog_name="newsradar")
