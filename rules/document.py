@@ -6,6 +6,7 @@ tokenised once, with the lookups both evaluators need, built only when first ask
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 from .text import TokenizedText, tokenize
@@ -27,7 +28,7 @@ class Document:
 class AnalyzedDocument:
     """A `Document` split into folded words per field, with lazily built lookups."""
 
-    __slots__ = ("doc", "fields", "_sets", "_all", "_positions", "_prefixes")
+    __slots__ = ("doc", "fields", "memo", "_sets", "_all", "_positions", "_prefixes", "_sorted")
 
     def __init__(self, doc: Document):
         self.doc = doc
@@ -37,6 +38,8 @@ class AnalyzedDocument:
         self._all: frozenset[str] | None = None
         self._positions: dict[str, dict[str, list[int]]] = {}
         self._prefixes: dict[str, tuple[str, ...]] = {}
+        self._sorted: list[str] | None = None
+        self.memo: dict = {}       # per-article results an evaluator wants to reuse
 
     def words(self, field: str) -> list[str]:
         return self.fields[field].words
@@ -70,8 +73,13 @@ class AnalyzedDocument:
         """Distinct words of the article that start with `prefix`."""
         found = self._prefixes.get(prefix)
         if found is None:
-            found = self._prefixes[prefix] = tuple(
-                w for w in self.word_set(None) if w.startswith(prefix))
+            if self._sorted is None:
+                self._sorted = sorted(self.word_set(None))
+            ordered = self._sorted
+            i = j = bisect.bisect_left(ordered, prefix)
+            while j < len(ordered) and ordered[j].startswith(prefix):
+                j += 1
+            found = self._prefixes[prefix] = tuple(ordered[i:j])
         return found
 
     def span(self, field: str, start: int, end: int) -> tuple[int, int]:

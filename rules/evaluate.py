@@ -7,6 +7,8 @@ collects the explanation of a match: which terms were found where.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .document import AnalyzedDocument, filter_matches
 from .tree import FIELDS, And, Filter, Near, Node, Not, Or, Words
 
@@ -14,6 +16,7 @@ __all__ = ["evaluate", "find_hits", "near_pairs", "occurrences"]
 
 # (field, first word position, position after the last word)
 Span = tuple[str, int, int]
+Occurrences = Callable[[Words, AnalyzedDocument], list[tuple[Span, Words]]]
 
 
 def occurrences(leaf: Words, adoc: AnalyzedDocument) -> list[tuple[Span, Words]]:
@@ -32,21 +35,22 @@ def occurrences(leaf: Words, adoc: AnalyzedDocument) -> list[tuple[Span, Words]]
     return found
 
 
-def _spans(node: Node, adoc: AnalyzedDocument) -> list[tuple[Span, Words]]:
+def _spans(node: Node, adoc: AnalyzedDocument, occ: Occurrences) -> list[tuple[Span, Words]]:
     if isinstance(node, Words):
-        return occurrences(node, adoc)
-    return [hit for child in node.children for hit in _spans(child, adoc)]   # an Or of spans
+        return occ(node, adoc)
+    return [hit for child in node.children for hit in _spans(child, adoc, occ)]  # an Or of spans
 
 
-def near_pairs(node: Near, adoc: AnalyzedDocument) -> list[tuple[tuple[Span, Words], ...]]:
+def near_pairs(node: Near, adoc: AnalyzedDocument,
+               occ: Occurrences = occurrences) -> list[tuple[tuple[Span, Words], ...]]:
     """Pairs of occurrences, one of each side, in the same field and close enough.
 
     The distance of two non-overlapping occurrences is the position of the later one's
     first word minus the earlier one's last word (neighbours are 1 apart).
     """
     pairs = []
-    rights = _spans(node.right, adoc)
-    for left in _spans(node.left, adoc):
+    rights = _spans(node.right, adoc, occ)
+    for left in _spans(node.left, adoc, occ):
         (lf, ls, le), _ = left
         for right in rights:
             (rf, rs, re_), _ = right
@@ -63,29 +67,35 @@ def near_pairs(node: Near, adoc: AnalyzedDocument) -> list[tuple[tuple[Span, Wor
     return pairs
 
 
-def evaluate(node: Node, adoc: AnalyzedDocument) -> bool:
-    """Is the rule (sub)tree true of this article?"""
+def evaluate(node: Node, adoc: AnalyzedDocument, occ: Occurrences = occurrences) -> bool:
+    """Is the rule (sub)tree true of this article?
+
+    `occ` finds a term's occurrences; the default scans the words, the Matcher passes
+    one that reads its position lists.
+    """
     if isinstance(node, Words):
-        return bool(occurrences(node, adoc))
+        return bool(occ(node, adoc))
     if isinstance(node, And):
-        return all(evaluate(c, adoc) for c in node.children)
+        return all(evaluate(c, adoc, occ) for c in node.children)
     if isinstance(node, Or):
-        return any(evaluate(c, adoc) for c in node.children)
+        return any(evaluate(c, adoc, occ) for c in node.children)
     if isinstance(node, Not):
-        return not evaluate(node.child, adoc)
+        return not evaluate(node.child, adoc, occ)
     if isinstance(node, Near):
-        return bool(near_pairs(node, adoc))
+        return bool(near_pairs(node, adoc, occ))
     if isinstance(node, Filter):
         return filter_matches(node.name, node.value, adoc.doc)
     raise TypeError(f"not a rule node: {node!r}")
 
 
-def find_hits(node: Node, adoc: AnalyzedDocument) -> list[tuple[Span, Words]]:
+def find_hits(node: Node, adoc: AnalyzedDocument,
+              occ: Occurrences = occurrences) -> list[tuple[Span, Words]]:
     """The occurrences that make a true (sub)tree true; nothing under NOT counts."""
     if isinstance(node, Words):
-        return occurrences(node, adoc)
+        return occ(node, adoc)
     if isinstance(node, Near):
-        return [hit for pair in near_pairs(node, adoc) for hit in pair]
+        return [hit for pair in near_pairs(node, adoc, occ) for hit in pair]
     if isinstance(node, (And, Or)):
-        return [hit for c in node.children if evaluate(c, adoc) for hit in find_hits(c, adoc)]
+        return [hit for c in node.children if evaluate(c, adoc, occ)
+                for hit in find_hits(c, adoc, occ)]
     return []

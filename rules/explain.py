@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from .document import AnalyzedDocument, Document
-from .evaluate import find_hits
+from .evaluate import Occurrences, find_hits, occurrences
 from .tree import FIELDS, Node
 
 __all__ = ["Hit", "Match", "collect_hits", "describe_match"]
@@ -21,22 +22,48 @@ class Hit:
     end: int
 
 
-@dataclass(slots=True)
 class Match:
     """One rule that matched one article, with the hits that made it match.
 
     `rule_id` is None when the match comes from `Rule.matches` rather than a `Matcher`.
-    Hits are ordered title first, then by position.
+    `hits` are ordered title first, then by position. The Matcher works them out on
+    first access: an article can match hundreds of rules, and callers that only need
+    the ids (or the first rule per chat) should not pay for every explanation.
     """
 
-    rule_id: int | None
-    hits: list[Hit] = field(default_factory=list)
+    __slots__ = ("rule_id", "_hits", "_explain")
+
+    def __init__(self, rule_id: int | None, hits: list[Hit] | None = None, *,
+                 explain: Callable[[], list[Hit]] | None = None):
+        if (hits is None) == (explain is None):
+            raise TypeError("Match needs exactly one of hits and explain")
+        self.rule_id = rule_id
+        self._hits = hits
+        self._explain = explain
+
+    @property
+    def hits(self) -> list[Hit]:
+        if self._hits is None:
+            self._hits = self._explain()
+            self._explain = None
+        return self._hits
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Match):
+            return NotImplemented
+        return self.rule_id == other.rule_id and self.hits == other.hits
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return f"Match(rule_id={self.rule_id!r}, hits={self.hits!r})"
 
 
-def collect_hits(tree: Node, adoc: AnalyzedDocument) -> list[Hit]:
+def collect_hits(tree: Node, adoc: AnalyzedDocument,
+                 occ: Occurrences = occurrences) -> list[Hit]:
     """The hits explaining why `tree` is true of the article, deduplicated and ordered."""
     seen: dict[tuple[str, int, int], Hit] = {}
-    for (field_name, first, after), leaf in find_hits(tree, adoc):
+    for (field_name, first, after), leaf in find_hits(tree, adoc, occ):
         start, end = adoc.span(field_name, first, after)
         key = (field_name, start, end)
         if key not in seen:

@@ -12,6 +12,7 @@ closures must agree with.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import partial
 
 from .document import AnalyzedDocument, Document, analyze, filter_matches
 from .explain import Match, collect_hits
@@ -62,6 +63,17 @@ def _phrase_spans(leaf: Words, d: AnalyzedDocument) -> Iterator[tuple[str, int, 
                     break
             if ok:
                 yield field, i, i + size
+
+
+def indexed_occurrences(leaf: Words, d: AnalyzedDocument):
+    """Occurrences as `evaluate.occurrences` gives them, found through the position lists.
+
+    Spans are remembered per article: popular terms recur in many rules.
+    """
+    spans = d.memo.get(leaf)
+    if spans is None:
+        spans = d.memo[leaf] = tuple(_phrase_spans(leaf, d))
+    return [(span, leaf) for span in spans]
 
 
 def _words_check(leaf: Words) -> Check:
@@ -181,7 +193,8 @@ class Matcher:
     def __init__(self) -> None:
         self._rules: dict[int, tuple[Rule, Check, list[Anchor]]] = {}
         self._by_word: dict[str, set[int]] = {}
-        self._by_prefix: dict[str, dict[str, set[int]]] = {}   # first 3 letters -> prefix -> ids
+        self._by_prefix: dict[str, set[int]] = {}
+        self._prefix_lengths: dict[int, int] = {}    # length -> how many prefixes have it
 
     def __len__(self) -> int:
         return len(self._rules)
@@ -202,7 +215,10 @@ class Matcher:
             if kind == "word":
                 self._by_word.setdefault(text, set()).add(rule_id)
             else:
-                self._by_prefix.setdefault(text[:3], {}).setdefault(text, set()).add(rule_id)
+                ids = self._by_prefix.setdefault(text, set())
+                if not ids:
+                    self._prefix_lengths[len(text)] = self._prefix_lengths.get(len(text), 0) + 1
+                ids.add(rule_id)
 
     def remove(self, rule_id: int) -> None:
         """Forget a rule; KeyError if it was never added."""
@@ -214,12 +230,13 @@ class Matcher:
                 if not ids:
                     del self._by_word[text]
             else:
-                group = self._by_prefix[text[:3]]
-                group[text].discard(rule_id)
-                if not group[text]:
-                    del group[text]
-                if not group:
-                    del self._by_prefix[text[:3]]
+                ids = self._by_prefix[text]
+                ids.discard(rule_id)
+                if not ids:
+                    del self._by_prefix[text]
+                    self._prefix_lengths[len(text)] -= 1
+                    if not self._prefix_lengths[len(text)]:
+                        del self._prefix_lengths[len(text)]
 
     def candidates(self, adoc: AnalyzedDocument) -> set[int]:
         """Ids of the rules anchored on a word of the article."""
@@ -231,13 +248,16 @@ class Matcher:
             if ids:
                 found |= ids
         if self._by_prefix:
+            # Look up each beginning of each word that some prefix has the length of.
             by_prefix = self._by_prefix
+            lengths = sorted(self._prefix_lengths)
             for word in present:
-                group = by_prefix.get(word[:3])
-                if group:
-                    for prefix, ids in group.items():
-                        if word.startswith(prefix):
-                            found |= ids
+                for size in lengths:
+                    if size > len(word):
+                        break
+                    ids = by_prefix.get(word[:size])
+                    if ids:
+                        found |= ids
         return found
 
     def match(self, doc: Document | AnalyzedDocument) -> list[Match]:
@@ -248,7 +268,8 @@ class Matcher:
         for rule_id in sorted(self.candidates(adoc)):
             rule, check, _ = rules[rule_id]
             if check(adoc):
-                out.append(Match(rule_id, collect_hits(rule.tree, adoc)))
+                out.append(Match(rule_id, explain=partial(
+                    collect_hits, rule.tree, adoc, indexed_occurrences)))
         return out
 
     def check_all(self, doc: Document | AnalyzedDocument) -> list[int]:

@@ -36,13 +36,12 @@ CJK_CHAR_RE = regex.compile(rf"[{_CJK_CLASS}]")
 _ASCII_TOKEN_RE = re.compile(r"[a-z0-9]+")
 _ASCII_TOKEN_ANYCASE_RE = re.compile(r"[A-Za-z0-9]+")
 
-# A stretch of non-ASCII text, together with the ASCII letter before it when the
-# stretch starts with a combining mark ("e" + U+0301 must be folded as one letter).
-_NON_ASCII_RUN_RE = regex.compile(r"(?:[\x00-\x7f](?=\p{M}))?[^\x00-\x7f]+")
+_WORD_CHAR_RE = regex.compile(r"[\p{L}\p{M}\p{N}]")
+_WORD_RE = regex.compile(r"[\p{L}\p{M}\p{N}]+")
+_NON_ASCII_RUN_RE = re.compile(r"[^\x00-\x7f]+")
 _CLUSTER_RE = regex.compile(r"\X")
-# Does a non-ASCII stretch hold anything whose Latin accents must go?
-_LATIN_TO_FOLD_RE = regex.compile(r"[\p{Latin}--[\x00-\x7f]]|\p{Latin}\p{M}", regex.V1)
 _LATIN_RE = regex.compile(r"\p{Latin}")
+_INHERITED_RE = regex.compile(r"\p{Script=Inherited}")
 # Latin letters that carry their "accent" in the letter itself, so NFD cannot split it off.
 _LATIN_LETTERS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i",
                                 "ŧ": "t", "æ": "ae", "œ": "oe", "þ": "th", "ð": "d"})
@@ -66,53 +65,80 @@ def _fold_cluster(cluster: str) -> str:
     return unicodedata.normalize("NFC", "".join(out)).translate(_LATIN_LETTERS)
 
 
-def _needs_cluster_folding(run: str) -> bool:
-    return (
-        bool(_LATIN_TO_FOLD_RE.search(run))
-        or not unicodedata.is_normalized("NFKC", run)
-        or run.casefold() != run
-    )
+@lru_cache(maxsize=65536)
+def _folds_to_itself(ch: str) -> bool:
+    """Is a non-ASCII character left as it is by folding, whatever its neighbours?
+
+    True for nearly all Devanagari, kana and Chinese characters and for punctuation
+    such as curly quotes; False for Latin letters (accents), marks that could sit on a
+    Latin letter, compatibility forms (full width) and anything case folding changes.
+    """
+    return (unicodedata.normalize("NFKC", ch) == ch and ch.casefold() == ch
+            and ch.lower() == ch and not _LATIN_RE.match(ch) and not _INHERITED_RE.match(ch))
+
+
+@lru_cache(maxsize=65536)
+def _is_word_char(ch: str) -> bool:
+    return bool(_WORD_CHAR_RE.match(ch))
+
+
+def _non_ascii(text: str) -> list[str]:
+    return [c for c in set(text) if c > "\x7f"]
 
 
 def _fold_with_offsets(text: str) -> tuple[str, list[int] | None, list[int] | None]:
     """Return the folded text and, for each folded character, the span it came from.
 
-    The maps are None when folding kept every character in place (only ASCII case
-    changed, or non-ASCII text that was already in its folded form).
+    The maps are None when folding kept every character in place, as it does for
+    English, Hindi and Japanese text in their usual forms; then offsets carry over.
     """
-    if text.isascii():
+    if text.isascii() or (all(map(_folds_to_itself, _non_ascii(text)))
+                          and unicodedata.is_normalized("NFKC", text)):
         return text.lower(), None, None
     pieces: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    moved = False
+    sources: list[tuple[int, int, int]] = []      # (start, end, folded length)
     pos = 0
     for run in _NON_ASCII_RUN_RE.finditer(text):
         a, b = run.span()
+        # A combining mark after an ASCII letter ("e" + U+0301) is folded with it.
+        if a > pos and unicodedata.category(text[a]).startswith("M"):
+            a -= 1
         if a > pos:
             pieces.append(text[pos:a].lower())
-            starts.extend(range(pos, a))
-            ends.extend(range(pos + 1, a + 1))
-        chunk = text[a:b]
-        if not _needs_cluster_folding(chunk):
-            pieces.append(chunk)
-            starts.extend(range(a, b))
-            ends.extend(range(a + 1, b + 1))
-        else:
-            for cluster in _CLUSTER_RE.finditer(text, a, b):
-                piece = _fold_cluster(cluster.group())
-                pieces.append(piece)
-                starts.extend([cluster.start()] * len(piece))
-                ends.extend([cluster.end()] * len(piece))
-                moved = moved or len(piece) != cluster.end() - cluster.start()
+            sources.append((pos, a, a - pos))
+        for cluster in _CLUSTER_RE.finditer(text, a, b):
+            piece = _fold_cluster(cluster.group())
+            pieces.append(piece)
+            sources.append((cluster.start(), cluster.end(), len(piece)))
         pos = b
     if pos < len(text):
         pieces.append(text[pos:].lower())
-        starts.extend(range(pos, len(text)))
-        ends.extend(range(pos + 1, len(text) + 1))
-    if not moved:
-        return "".join(pieces), None, None
-    return "".join(pieces), starts, ends
+        sources.append((pos, len(text), len(text) - pos))
+    folded = "".join(pieces)
+    if len(folded) == len(text) and all(e - s == n for s, e, n in sources):
+        return folded, None, None
+    starts: list[int] = []
+    ends: list[int] = []
+    for s, e, n in sources:
+        if e - s == n:
+            starts.extend(range(s, e))
+            ends.extend(range(s + 1, e + 1))
+        else:
+            starts.extend([s] * n)
+            ends.extend([e] * n)
+    return folded, starts, ends
+
+
+def _word_re(folded: str):
+    """The cheapest tokeniser that splits this folded text correctly."""
+    if folded.isascii():
+        return _ASCII_TOKEN_RE
+    wordy = [c for c in _non_ascii(folded) if _is_word_char(c)]
+    if not wordy:
+        return _ASCII_TOKEN_RE          # only punctuation such as curly quotes
+    if any(CJK_CHAR_RE.match(c) for c in wordy):
+        return TOKEN_RE
+    return _WORD_RE
 
 
 def fold(text: str) -> str:
@@ -141,18 +167,12 @@ class TokenizedText:
         self._starts = starts
         self._ends = ends
         self._spans: list[tuple[int, int]] | None = None
-        if folded.isascii():
-            self.words: list[str] = _ASCII_TOKEN_RE.findall(folded)
-        else:
-            self.words = TOKEN_RE.findall(folded)
+        self.words: list[str] = _word_re(folded).findall(folded)
 
     @property
     def spans(self) -> list[tuple[int, int]]:
         if self._spans is None:
-            if self._folded.isascii():
-                found = _ASCII_TOKEN_RE.finditer(self._folded)
-            else:
-                found = TOKEN_RE.finditer(self._folded)
+            found = _word_re(self._folded).finditer(self._folded)
             if self._starts is None:
                 self._spans = [m.span() for m in found]
             else:

@@ -1,0 +1,181 @@
+"""Benchmark: one article against 10,000 and 100,000 watchlist rules.
+
+Rules of mixed shapes (single names, Modi + Takaichi pairs, phrases, OR lists,
+exclusions, prefixes, NEAR, title:, source:, lang:) are generated over a vocabulary of
+made-up names; articles are 1,000 words of ordinary words with names sprinkled in,
+typographic quotes included, the way English news pages come. Popular names are popular
+in both rules and articles (Zipf), which is what makes candidate lists long.
+
+For each rule count it prints p50/p95 per article for the indexed Matcher (tokenising
+included) and, in the same run, for the naive loop that checks every rule (same compiled
+checks, no index), and their ratio.
+
+    /work/venv/bin/python bench/bench_matcher.py                 # 10k and 100k rules
+    /work/venv/bin/python bench/bench_matcher.py --rules 1000 --articles 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import itertools
+import random
+import resource
+import statistics
+import time
+
+from rules import Document, Matcher, analyze, parse
+
+SYLLABLES = ("ka ki ta mo di sha na ra ya shi to ko ma ni ha su ro ji ban gal pur nag "
+             "wa lan dor vik tam sen cho rin el an or us ber gan hal mir").split()
+
+
+def _made_up_words(rng: random.Random, count: int, syllables: tuple[int, int]) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    while len(out) < count:
+        word = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(*syllables)))
+        if word not in seen:
+            seen.add(word)
+            out.append(word)
+    return out
+
+
+class Zipf:
+    """Draw items with probability proportional to 1 / rank**s."""
+
+    def __init__(self, items: list[str], s: float):
+        self.items = items
+        self.cumulative = list(itertools.accumulate(1 / (r ** s) for r in range(1, len(items) + 1)))
+
+    def __call__(self, rng: random.Random) -> str:
+        x = rng.random() * self.cumulative[-1]
+        return self.items[bisect.bisect_left(self.cumulative, x)]
+
+
+def make_vocabulary(rng: random.Random) -> tuple[Zipf, Zipf, Zipf]:
+    """Ordinary words, names as articles mention them, names as rules watch them.
+
+    Both name distributions rank the same names, but watchlists spread over many more
+    of them (people watch their own niche) than articles mention (news repeats a few).
+    """
+    common = _made_up_words(rng, 5_000, (1, 3))
+    names = [w.capitalize() for w in _made_up_words(rng, 150_000, (3, 5)) if w not in common]
+    return Zipf(common, 1.0), Zipf(names, 1.0), Zipf(names, 0.5)
+
+
+def make_rule(rng: random.Random, names: Zipf, common: Zipf) -> str:
+    a, b, c = names(rng), names(rng), names(rng)
+    shape = rng.random()
+    if shape < 0.20:
+        return a
+    if shape < 0.45:
+        return f"{a} + {b}"
+    if shape < 0.55:
+        return f'"{a} {b}"'
+    if shape < 0.65:
+        return f"{a} OR {b} OR {c}"
+    if shape < 0.72:
+        return f"{a} -{common(rng)}"
+    if shape < 0.77:
+        return f"{a[:max(6, len(a) - 2)]}*"
+    if shape < 0.82:
+        return f"{a} NEAR/5 {b}"
+    if shape < 0.87:
+        return f"title:{a} + {b}"
+    if shape < 0.92:
+        return f"{a} source:{rng.choice(['business-standard', 'nikkei', 'the-hindu'])}"
+    if shape < 0.95:
+        return f"{a} + {b} lang:en"
+    return f'({a} OR "{b} {c}") + {names(rng)} -{common(rng)}'
+
+
+def make_article(rng: random.Random, names: Zipf, common: Zipf, size: int = 1_000) -> Document:
+    def text(n: int) -> str:
+        out = []
+        for i in range(n):
+            word = names(rng) if rng.random() < 0.04 else common(rng)
+            if i % 17 == 0:
+                word = f"“{word}”"
+            elif i % 23 == 0:
+                word += "’s"
+            out.append(word)
+            if i % 12 == 11:
+                out[-1] += "."
+        return " ".join(out)
+    return Document(title=text(12), body=text(size), source="business-standard", lang="en")
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def run(rule_count: int, articles: list[Document], naive_articles: int,
+        names: Zipf, common: Zipf, rng: random.Random) -> None:
+    texts = [make_rule(rng, names, common) for _ in range(rule_count)]
+    started = time.perf_counter()
+    matcher = Matcher()
+    for i, text in enumerate(texts):
+        matcher.add(i, parse(text))
+    built = time.perf_counter() - started
+
+    indexed, explained, analysis, candidates, matched = [], [], [], [], []
+    for doc in articles:
+        t0 = time.perf_counter()
+        found = matcher.match(doc)
+        indexed.append(time.perf_counter() - t0)
+        matched.append(len(found))
+        t0 = time.perf_counter()
+        for match in matcher.match(doc):
+            match.hits
+        explained.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        adoc = analyze(doc)
+        adoc.word_set(None)
+        analysis.append(time.perf_counter() - t0)
+        candidates.append(len(matcher.candidates(adoc)))
+
+    naive = []
+    for doc in articles[:naive_articles]:
+        t0 = time.perf_counter()
+        ids = matcher.check_all(doc)
+        naive.append(time.perf_counter() - t0)
+        assert ids == [m.rule_id for m in matcher.match(doc)], "index and naive loop disagree"
+
+    ms = 1000
+    p50, p95 = percentile(indexed, 0.5) * ms, percentile(indexed, 0.95) * ms
+    n50 = percentile(naive, 0.5) * ms
+    print(f"{rule_count:>7,} rules  built in {built:5.1f} s   "
+          f"indexed p50 {p50:6.2f} ms  p95 {p95:6.2f} ms  "
+          f"(tokenising p50 {percentile(analysis, 0.5) * ms:.2f} ms, "
+          f"candidates p50 {statistics.median(candidates):,.0f}, "
+          f"matches p50 {statistics.median(matched):.0f})")
+    print(f"{'':>7}        with every match's hits worked out: p50 "
+          f"{percentile(explained, 0.5) * ms:6.2f} ms  p95 {percentile(explained, 0.95) * ms:6.2f} ms")
+    print(f"{'':>7}        naive loop p50 {n50:8.1f} ms over {len(naive)} articles   "
+          f"ratio naive/indexed {n50 / p50:,.0f}x")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rules", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--articles", type=int, default=200)
+    parser.add_argument("--naive-articles", type=int, default=5)
+    parser.add_argument("--words", type=int, default=1_000)
+    parser.add_argument("--seed", type=int, default=4)
+    args = parser.parse_args()
+
+    rng = random.Random(args.seed)
+    common, mentioned, watched = make_vocabulary(rng)
+    articles = [make_article(rng, mentioned, common, args.words) for _ in range(args.articles)]
+    words = sum(len(analyze(d).words("body")) for d in articles) / len(articles)
+    print(f"{len(articles)} articles of ~{words:,.0f} words; seed {args.seed}")
+    for count in args.rules:
+        run(count, articles, args.naive_articles, watched, common, rng)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory {peak:,.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
