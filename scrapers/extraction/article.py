@@ -21,7 +21,7 @@ from lxml.html import HtmlElement
 
 from .boilerplate import clean_paragraphs, normalise, paragraphs_from_html, paragraphs_from_text, prune_tree
 from .charset import decode_html, looks_like_html
-from .dates import parse_datetime, zone
+from .dates import complete_year, parse_datetime, yearless_date, zone
 from .jsonld import (
     ARTICLE_TYPES, NON_ARTICLE_TYPES, WEBPAGE_TYPES, image_of, names_of, node_types, pick_article,
     read_jsonld, text_of,
@@ -159,11 +159,11 @@ def _classify(url: str, nodes: list[dict], article_node: dict | None, site: Site
               meta: PageMeta, words: int, has_date: bool) -> tuple[bool, str]:
     """Whether the page is one article, and the one-sentence reason."""
     types = set().union(*(node_types(n) for n in nodes)) if nodes else set()
+    if "LiveBlogPosting" in types:
+        return False, f"Not an article: its JSON-LD declares a LiveBlogPosting; {_LIVE_BLOG_REASON}."
     kind = _url_kind(url)
     if kind:
         return False, f"Not an article: the URL path segment '{kind[0]}' marks {kind[1]}."
-    if "LiveBlogPosting" in types:
-        return False, f"Not an article: its JSON-LD declares a LiveBlogPosting; {_LIVE_BLOG_REASON}."
     media = sorted(t for t in types if t in NON_ARTICLE_TYPES)
     if article_node is not None:
         article_type = sorted(node_types(article_node) & ARTICLE_TYPES)[0]
@@ -225,7 +225,10 @@ def extract_article(html: str, url: str, *, default_tz: str | None = None) -> Ex
     nodes = read_jsonld(tree)
     site = read_next_data(tree)
     article_node = pick_article(nodes, {url, meta.canonical or ""})
-    node = article_node or {}
+    # Without an article node, a video or gallery node still names the page and its date.
+    node = article_node or next(
+        (n for n in nodes if node_types(n) & (NON_ARTICLE_TYPES.keys() | WEBPAGE_TYPES) and (n.get("headline") or n.get("name"))), {}
+    )
 
     main_entity = node.get("mainEntityOfPage")
     canonical = meta.canonical or meta.absolute(
@@ -246,21 +249,28 @@ def extract_article(html: str, url: str, *, default_tz: str | None = None) -> Ex
         page_paragraphs = _trafilatura_body(tree, url, teasers)
         if len(" ".join(page_paragraphs)) > len(" ".join(paragraphs)):
             paragraphs, method = page_paragraphs, "trafilatura"
-    body = "\n\n".join(paragraphs)
-
     title = _clean_title(text_of(node.get("headline")) or text_of(node.get("name")))
     page_title = _clean_title(meta.page_title())
     if title and page_title and title.rstrip(".… ") != title and page_title.startswith(title.rstrip(".… ")):
         title = page_title  # JSON-LD headlines are cut at 110 characters on some sites
     title = title or _clean_title(site.title if site else None) or page_title
+    if paragraphs and title and paragraphs[0].casefold() in (title.casefold(), (page_title or "").casefold()):
+        paragraphs = paragraphs[1:]  # the headline repeated above the text
+    body = "\n\n".join(paragraphs)
 
-    published = parse_datetime(node.get("datePublished") or node.get("dateCreated") or node.get("uploadDate"), default_tz)
+    published = parse_datetime(
+        node.get("datePublished") or node.get("dateCreated") or node.get("uploadDate") or node.get("coverageStartTime"), default_tz
+    )
     if published is None and site is not None:
         published = parse_datetime(site.published, default_tz)
     if published is None:
         published = parse_datetime(meta.published, default_tz)
     if published is None:
         published = _htmldate(html, url, default_tz)
+        stated_day = yearless_date(tree) if published is not None else None
+        if stated_day is not None:
+            # The page's own date element beats a date htmldate took from a link.
+            published = complete_year(stated_day, published) or published
     modified = parse_datetime(node.get("dateModified"), default_tz)
     if modified is None and site is not None:
         modified = parse_datetime(site.modified, default_tz)

@@ -83,3 +83,42 @@ def parse_datetime(value: object, default_tz: str | None = None) -> datetime | N
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=tz)
     return _plausible(parsed)
+
+
+_JA_MONTH_DAY = re.compile(r"(\d{1,2})月(\d{1,2})日(?:\s*(\d{1,2})時(\d{1,2})分)?")
+_DATE_ELEMENTS = (
+    "//*[contains(@class, 'date') or contains(@id, 'date') or contains(@class, 'time') or self::time]"
+)
+
+
+def yearless_date(tree) -> tuple[int, int, int, int] | None:
+    """(month, day, hour, minute) from a page's date element written without a year.
+
+    Japanese pages print "[06月24日 11時30分]"; the year has to come from elsewhere.
+    """
+    for element in tree.xpath(_DATE_ELEMENTS):
+        text = element.text_content()
+        if len(text) > 60:
+            continue
+        match = _JA_MONTH_DAY.search(text)
+        if match and not _YEAR.search(text):
+            month, day = int(match.group(1)), int(match.group(2))
+            hour, minute = int(match.group(3) or 0), int(match.group(4) or 0)
+            if 1 <= month <= 12 and 1 <= day <= 31 and hour < 24 and minute < 60:
+                return month, day, hour, minute
+    return None
+
+
+def complete_year(parts: tuple[int, int, int, int], near: datetime) -> datetime | None:
+    """The yearless date in the year that puts it nearest to ``near`` (a date found elsewhere)."""
+    month, day, hour, minute = parts
+    candidates = []
+    for year in (near.year - 1, near.year, near.year + 1):
+        try:
+            candidates.append(datetime(year, month, day, hour, minute, tzinfo=near.tzinfo))
+        except ValueError:
+            continue
+    if not candidates:
+        return None
+    best = min(candidates, key=lambda value: abs(value - near))
+    return _plausible(best) if abs(best - near) <= timedelta(days=62) else None
