@@ -105,3 +105,36 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         """
     )
     db["articles"].enable_fts(["title", "body"], create_triggers=True, tokenize="unicode61 remove_diacritics 2")
+
+
+@MIGRATIONS()
+def m002_stories_and_notices(db: sqlite_utils.Database) -> None:
+    # Columns the story clustering (articles.story_id, outbox folding) and the bot's
+    # message edits ("also reported by ...") share; and notices for admins.
+    db.executescript(
+        """
+        ALTER TABLE articles ADD COLUMN story_id INTEGER;
+        CREATE INDEX articles_story ON articles(story_id);
+        ALTER TABLE outbox ADD COLUMN story_id INTEGER;
+        ALTER TABLE outbox ADD COLUMN folded_into INTEGER REFERENCES outbox(id);
+        ALTER TABLE outbox ADD COLUMN edit_pending INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX outbox_chat_story ON outbox(chat_id, story_id);
+        CREATE INDEX outbox_edit_pending ON outbox(edit_pending) WHERE edit_pending = 1;
+
+        -- One-line messages for admins (source failing, schedule error, ...),
+        -- delivered by the bot's sender like alerts, deduplicated by key per incident.
+        CREATE TABLE notices (
+            id INTEGER PRIMARY KEY,
+            chat_id INTEGER NOT NULL,
+            key TEXT,
+            text TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            lease_until TEXT,
+            created_at TEXT NOT NULL,
+            sent_at TEXT,
+            error TEXT,
+            UNIQUE (chat_id, key)
+        );
+        """
+    )
