@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+from datetime import datetime
 from urllib.parse import urlsplit
 
 import htmldate
@@ -229,13 +230,69 @@ def extract_article(html: str, url: str, *, default_tz: str | None = None) -> Ex
     node = article_node or next(
         (n for n in nodes if node_types(n) & (NON_ARTICLE_TYPES.keys() | WEBPAGE_TYPES) and (n.get("headline") or n.get("name"))), {}
     )
-
     main_entity = node.get("mainEntityOfPage")
     canonical = meta.canonical or meta.absolute(
         text_of(node.get("url")) or (text_of(main_entity) if main_entity else None) or (site.url if site else None)
     )
 
-    teasers = prune_tree(tree)  # the tree is now the page without its furniture
+    teasers = prune_tree(tree)  # from here on the tree is the page without its furniture
+    published, modified = _find_dates(html, url, tree, node, site, meta, default_tz)
+    paragraphs, method = _find_body(tree, url, node, site, teasers)
+    title, page_title = _find_title(node, site, meta)
+    if paragraphs and title and paragraphs[0].casefold() in (title.casefold(), (page_title or "").casefold()):
+        paragraphs = paragraphs[1:]  # the headline repeated above the text
+    body = "\n\n".join(paragraphs)
+
+    authors = names_of(node.get("author")) or names_of(node.get("creator")) or (site.authors if site else []) or meta.authors
+    authors = [normalise(html_lib.unescape(a)) for a in authors if a]
+    authors = list(dict.fromkeys(a for a in authors if a and a.lower() not in _PLACEHOLDER_AUTHORS))
+    section = text_of(node.get("articleSection")) or (site.section if site else None) or meta.section
+    image = meta.absolute(image_of(node.get("image")) or (site.image if site else None)) or meta.image
+    language = (language_code(text_of(node.get("inLanguage"))) or meta.declared_language()
+                or detect_language(body or title or ""))
+
+    is_article, reason = _classify(url, nodes, article_node, site, meta, count_words(body), published is not None)
+    return Extracted(
+        url=url, canonical_url=canonical, amp_url=meta.amp, title=title, body=body,
+        published=published, modified=modified, authors=authors,
+        section=normalise(html_lib.unescape(section)) if section else None,
+        language=language, image=image, is_article=is_article, reason=reason, method=method or "none",
+    )
+
+
+def _find_dates(html: str, url: str, tree: HtmlElement, node: dict, site: SiteArticle | None,
+                meta: PageMeta, default_tz: str | None) -> tuple[datetime | None, datetime | None]:
+    """Published and modified times: JSON-LD, site data, meta tags, then htmldate."""
+    published = parse_datetime(
+        node.get("datePublished") or node.get("dateCreated") or node.get("uploadDate") or node.get("coverageStartTime"),
+        default_tz,
+    )
+    if published is None and site is not None:
+        published = parse_datetime(site.published, default_tz)
+    if published is None:
+        published = parse_datetime(meta.published, default_tz)
+    if published is None:
+        published = _htmldate(html, url, default_tz)
+        # The page's own date element beats a date htmldate took from a link; it is
+        # read from the pruned tree so that teaser cards' dates are gone.
+        stated_day = yearless_date(tree) if published is not None else None
+        if stated_day is not None:
+            published = complete_year(stated_day, published) or published
+    modified = parse_datetime(node.get("dateModified"), default_tz)
+    if modified is None and site is not None:
+        modified = parse_datetime(site.modified, default_tz)
+    if modified is None:
+        modified = parse_datetime(meta.modified, default_tz)
+    return published, modified
+
+
+def _find_body(tree: HtmlElement, url: str, node: dict, site: SiteArticle | None,
+               teasers: list[str]) -> tuple[list[str], str]:
+    """The body's paragraphs and where they came from: JSON-LD, site data, or trafilatura.
+
+    A structured body shorter than a few sentences is usually a teaser for a
+    paywalled or lazily loaded text, so the next source is tried and the longer kept.
+    """
     paragraphs: list[str] = []
     method = ""
     article_body = node.get("articleBody")
@@ -246,50 +303,16 @@ def extract_article(html: str, url: str, *, default_tz: str | None = None) -> Ex
         if len(" ".join(site_paragraphs)) > len(" ".join(paragraphs)):
             paragraphs, method = site_paragraphs, "next_data"
     if len(" ".join(paragraphs)) < _MIN_STRUCTURED_BODY:
-        page_paragraphs = _trafilatura_body(tree, url, teasers)
+        page_paragraphs = _trafilatura_body(tree, url, teasers)  # detaches the article region from tree
         if len(" ".join(page_paragraphs)) > len(" ".join(paragraphs)):
             paragraphs, method = page_paragraphs, "trafilatura"
+    return paragraphs, method
+
+
+def _find_title(node: dict, site: SiteArticle | None, meta: PageMeta) -> tuple[str | None, str | None]:
+    """The headline, and the head's own title for comparison."""
     title = _clean_title(text_of(node.get("headline")) or text_of(node.get("name")))
     page_title = _clean_title(meta.page_title())
     if title and page_title and title.rstrip(".… ") != title and page_title.startswith(title.rstrip(".… ")):
         title = page_title  # JSON-LD headlines are cut at 110 characters on some sites
-    title = title or _clean_title(site.title if site else None) or page_title
-    if paragraphs and title and paragraphs[0].casefold() in (title.casefold(), (page_title or "").casefold()):
-        paragraphs = paragraphs[1:]  # the headline repeated above the text
-    body = "\n\n".join(paragraphs)
-
-    published = parse_datetime(
-        node.get("datePublished") or node.get("dateCreated") or node.get("uploadDate") or node.get("coverageStartTime"), default_tz
-    )
-    if published is None and site is not None:
-        published = parse_datetime(site.published, default_tz)
-    if published is None:
-        published = parse_datetime(meta.published, default_tz)
-    if published is None:
-        published = _htmldate(html, url, default_tz)
-        stated_day = yearless_date(tree) if published is not None else None
-        if stated_day is not None:
-            # The page's own date element beats a date htmldate took from a link.
-            published = complete_year(stated_day, published) or published
-    modified = parse_datetime(node.get("dateModified"), default_tz)
-    if modified is None and site is not None:
-        modified = parse_datetime(site.modified, default_tz)
-    if modified is None:
-        modified = parse_datetime(meta.modified, default_tz)
-
-    authors = names_of(node.get("author")) or names_of(node.get("creator")) or (site.authors if site else []) or meta.authors
-    authors = [normalise(html_lib.unescape(a)) for a in authors if a]
-    authors = list(dict.fromkeys(a for a in authors if a and a.lower() not in _PLACEHOLDER_AUTHORS))
-    section = text_of(node.get("articleSection")) or (site.section if site else None) or meta.section
-    image = meta.absolute(image_of(node.get("image")) or (site.image if site else None)) or meta.image
-    language = (language_code(text_of(node.get("inLanguage"))) or meta.declared_language()
-                or detect_language(body or title or ""))
-
-    words = count_words(body)
-    is_article, reason = _classify(url, nodes, article_node, site, meta, words, published is not None)
-    return Extracted(
-        url=url, canonical_url=canonical, amp_url=meta.amp, title=title, body=body,
-        published=published, modified=modified, authors=authors,
-        section=normalise(html_lib.unescape(section)) if section else None,
-        language=language, image=image, is_article=is_article, reason=reason, method=method or "none",
-    )
+    return title or _clean_title(site.title if site else None) or page_title, page_title
