@@ -236,7 +236,7 @@ class _Parser:
 
     def parse(self) -> Node:
         if not self.text.strip():
-            raise self.error(f"The rule {{at}} is empty; write at least one term to look "
+            raise self.error(f"The rule is empty {{at}}; write at least one term to look "
                              f"for, as in {_EXAMPLES['and']}.", 1)
         node = self.either()
         end = self.peek()
@@ -282,7 +282,10 @@ class _Parser:
             return left
         op = self.take()
         self.expect_operand_after(op)
-        right = self.primary()
+        if self.peek().kind == "not":
+            right = None
+        else:
+            right = self.primary()
         for side in (left, right):
             if not _is_span(side):
                 raise self.error(f"{op.spelled} {{at}} measures the distance between words, "
@@ -339,6 +342,9 @@ class _Parser:
 
     def group(self) -> Node:
         opening = self.take()
+        if self.peek().kind == "eof":
+            raise self.error("The parenthesis opened {at} is never closed; add a ) at the "
+                             "end of the group.", opening.column)
         if self.peek().kind == "rparen":
             raise self.error("Empty parentheses {at}; put terms inside them or remove them.",
                              opening.column)
@@ -456,11 +462,11 @@ def parse_tree(text: str, aliases: Mapping[str, str] | None = None) -> Node:
     parser = _Parser(text, _normalise_aliases(aliases))
     tree = parser.parse()
     if not positive(tree):
-        raise _no_positive_term_error(tree)
+        raise _no_positive_term_error(tree, text)
     return tree
 
 
-def _no_positive_term_error(tree: Node) -> RuleError:
+def _no_positive_term_error(tree: Node, text: str) -> RuleError:
     """Explain why a rule has nothing to look for, pointing at the part to blame."""
     parts = tree.children if isinstance(tree, And) else (tree,)
     for part in parts:
@@ -477,8 +483,9 @@ def _no_positive_term_error(tree: Node) -> RuleError:
             f"{first.name}: at column {first.column} only narrows a rule; add a term to look "
             f"for, as in {example}.", first.column)
     column = next(p.column for p in parts if isinstance(p, Not))
+    spelled = "The -" if _canon(text[column - 1]) == "-" else "NOT"
     return RuleError(
-        f"NOT at column {column} needs something to exclude from: a rule can't be only "
+        f"{spelled} at column {column} needs something to exclude from: a rule can't be only "
         f"exclusions, so add a term to look for, as in {_EXAMPLES['not']}.", column)
 
 
