@@ -100,31 +100,59 @@ def _paragraph_chars(element: HtmlElement) -> int:
     return sum(len((p.text_content() or "").strip()) for p in element.iter("p"))
 
 
+def _loose_chars(element: HtmlElement) -> int:
+    return sum(len(t.strip()) for t in element.xpath("text()") if len(t.strip()) > 40)
+
+
 def _prose_chars(element: HtmlElement) -> int:
     """Characters of running text: in <p> elements, or loose in <div>s (pages built with <br>)."""
-    loose = sum(len(t.strip()) for t in element.xpath(".//div/text()") if len(t.strip()) > 40)
-    return _paragraph_chars(element) + loose
+    return _paragraph_chars(element) + sum(_loose_chars(div) for div in element.iter("div"))
+
+
+def _wrap(region: HtmlElement) -> HtmlElement:
+    root = lxml.html.Element("html")
+    lxml.etree.SubElement(root, "body").append(region)
+    return root
 
 
 def _article_region(tree: HtmlElement) -> HtmlElement:
-    """The element that holds the article's paragraphs, so trafilatura reads less.
+    """The element that holds the article's text, so trafilatura reads less.
 
     Trafilatura's cost grows with the page, and a news page is mostly menus and
     teasers around one article element. The region is used only when it holds
-    most of the page's paragraph text; otherwise trafilatura gets the whole page.
+    most of the page's running text; otherwise trafilatura gets the whole page.
     """
     page_chars = _paragraph_chars(tree)
-    if page_chars < 300:
+    if page_chars >= 300:
+        for xpath in ("//*[@itemprop='articleBody' or @itemprop='articlebody']", "//article", "//main"):
+            found = max(((_paragraph_chars(e), e) for e in tree.xpath(xpath)), key=lambda item: item[0], default=None)
+            if found and found[0] >= 0.6 * page_chars:
+                return _wrap(found[1])
         return tree
-    for xpath in ("//*[@itemprop='articleBody' or @itemprop='articlebody']", "//article", "//main"):
-        found = sorted(((_paragraph_chars(e), e) for e in tree.xpath(xpath)), key=lambda item: item[0], reverse=True)
-        if not found or found[0][0] < 0.6 * page_chars:
-            continue
-        region = found[0][1]
-        root = lxml.html.Element("html")
-        lxml.etree.SubElement(root, "body").append(region)
-        return root
+    # Text written straight into a <div> between <br>s (Times of India): that div is the article.
+    loose = [(_loose_chars(div), div) for div in tree.iter("div")]
+    total = sum(n for n, _ in loose)
+    best = max(loose, key=lambda item: item[0], default=None)
+    if best and best[0] >= 300 and best[0] >= 0.85 * total:
+        return _wrap(_paragraphs_from_breaks(best[1]))
     return tree
+
+
+def _paragraphs_from_breaks(div: HtmlElement) -> HtmlElement:
+    """The div with each run of loose text turned into a <p>, the way trafilatura expects prose."""
+    rebuilt = lxml.html.Element("div")
+
+    def add_text(text: str | None) -> None:
+        if text and text.strip():
+            lxml.etree.SubElement(rebuilt, "p").text = text.strip()
+
+    add_text(div.text)
+    for child in list(div):
+        tail, child.tail = child.tail, None
+        if child.tag != "br":
+            rebuilt.append(child)
+        add_text(tail)
+    return rebuilt
 
 
 def _trafilatura_body(tree: HtmlElement, url: str, teasers: list[str]) -> list[str]:
