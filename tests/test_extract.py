@@ -6,6 +6,8 @@ import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scrapers.extract import Extracted, ExtractionError, extract_article
 
@@ -302,3 +304,23 @@ def test_unknown_time_zone_is_a_clear_error():
 def test_naive_times_without_a_default_zone_are_utc():
     ex = extract_article(_html_article_page(), "https://news.example.com/world/modi-japan-talks-12345.html")
     assert ex.published == datetime(2024, 6, 10, 10, 0, tzinfo=timezone.utc)
+
+
+_FRAGMENTS = [
+    "<html>", "<head>", "<body>", "<p>", "</p>", "<div class='share'>", "</div>", "<article>", "<h1>", "</h1>",
+    "<a href='/x'>", "</a>", "Also Read:", "Modi", "高市", "मोदी", "<br>", "<script type='application/ld+json'>",
+    '{"@type": "NewsArticle", "headline": "x", "datePublished": "2024-13-45"}', "</script>", "<meta property='og:type' content='article'>",
+    "<!--", "-->", "<![CDATA[", "&amp;", "&#xD800;", "\x00", "<time datetime='yesterday'>", "06月24日", "<", ">", " ",
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(_FRAGMENTS), min_size=1, max_size=40))
+def test_any_markup_gives_a_result_or_one_extraction_error(parts):
+    try:
+        ex = extract_article("".join(parts), "https://news.example.com/a/b-1.html", default_tz="Asia/Kolkata")
+    except ExtractionError as err:
+        assert str(err).endswith(".")
+    else:
+        assert isinstance(ex.is_article, bool) and ex.reason
+        json.dumps(ex.to_dict())

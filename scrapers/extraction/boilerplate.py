@@ -51,6 +51,7 @@ _CONTAINER_HINT = re.compile(
     re.I,
 )
 _HOLDS_ARTICLE = ".//h1 | .//main | .//*[@itemprop='articleBody' or @itemprop='articlebody']"
+_NEVER_REMOVED = frozenset({"html", "body", "main", "article"})
 _DROP_TAGS = ("nav", "aside", "footer", "form", "button", "noscript", "style", "iframe", "svg", "select", "template")
 _TEASER_BLOCKS = {"p", "li", "h2", "h3", "h4", "h5", "h6", "div", "td", "dd", "blockquote"}
 _LABEL_TAGS = ("p", "h2", "h3", "h4", "h5", "h6", "div", "span", "strong", "b", "em", "dt")
@@ -105,6 +106,18 @@ def _is_teaser(element: HtmlElement) -> tuple[bool, list[str]]:
     return False, []
 
 
+def _is_widget(element: HtmlElement) -> bool:
+    """A container named like page furniture that does not hold the article itself."""
+    if element.xpath(_HOLDS_ARTICLE):
+        return False  # a page wrapper that happens to carry an "ad" or "share" class
+    text_length = len(normalise(element.text_content()))
+    if text_length > 1500:
+        linked, _ = _link_text(element)
+        if linked / text_length < 0.5:
+            return False  # too much prose to be a widget: probably the article itself
+    return True
+
+
 def prune_tree(tree: HtmlElement) -> list[str]:
     """Remove page furniture and teaser paragraphs in place; return the teasers' link texts."""
     for tag in _DROP_TAGS:
@@ -113,20 +126,18 @@ def prune_tree(tree: HtmlElement) -> list[str]:
     for element in list(tree.iter("script")):
         _remove(element)
 
-    for element in tree.xpath("//*[@class or @id]"):
-        if element.tag in ("html", "body", "main", "article") or element.getparent() is None:
-            continue
-        hint = f"{element.get('class', '')} {element.get('id', '')}"
-        if not _CONTAINER_HINT.search(hint):
-            continue
-        if element.xpath(_HOLDS_ARTICLE):
-            continue  # a page wrapper that happens to carry an "ad" or "share" class
-        text_length = len(normalise(element.text_content()))
-        if text_length > 1500:
-            linked, _ = _link_text(element)
-            if linked / text_length < 0.5:
-                continue  # too much prose to be a widget: probably the article itself
-        _remove(element)
+    # Walk top-down and skip what is removed, so a widget's own children are not judged again.
+    stack = [tree]
+    while stack:
+        parent = stack.pop()
+        for element in parent:
+            if not isinstance(element.tag, str):
+                continue
+            hint = element.get("class", "") + " " + element.get("id", "")
+            if len(hint) > 1 and element.tag not in _NEVER_REMOVED and _CONTAINER_HINT.search(hint) and _is_widget(element):
+                _remove(element)
+            else:
+                stack.append(element)
 
     return prune_teasers(tree)
 
@@ -220,18 +231,29 @@ def paragraphs_from_text(text: str) -> list[str]:
 
 
 def clean_paragraphs(paragraphs: list[str], teasers: list[str]) -> list[str]:
-    """Drop teaser and promo lines, and scrub known teaser titles glued into prose."""
+    """Drop teaser and promo lines, and scrub known teaser titles glued into prose.
+
+    A teaser's title is scrubbed from running text when a label precedes it
+    ("…said. Also read: <title> The minister…"), or on its own when it is
+    headline-long (six words or more); a short link text such as a programme's
+    name can be ordinary prose.
+    """
     titles = sorted({t for t in teasers if len(t) >= 15}, key=len, reverse=True)
-    scrub = None
+    long_titles = [t for t in titles if len(t.split()) >= 6 or (len(t) >= 20 and not re.search(r"\s", t))]
+    patterns = []
     if titles:
-        scrub = re.compile(
-            rf"(?:{_LABEL}(?:{_SEP})?)?(?:{'|'.join(re.escape(t) for t in titles)})", re.I
-        )
+        patterns.append(rf"{_LABEL}(?:{_SEP})?(?:{'|'.join(re.escape(t) for t in titles)})")
+    if long_titles:
+        patterns.append("|".join(re.escape(t) for t in long_titles))
+    scrub = re.compile("|".join(patterns), re.I) if patterns else None
+    exact = {t.casefold() for t in titles}
     kept: list[str] = []
     for paragraph in paragraphs:
         if LABEL_LINE.match(paragraph) or LABEL_ONLY.match(paragraph) or _CARD_META_LINE.match(paragraph):
             continue
         if len(paragraph) < 300 and _PROMO_LINE.match(paragraph):
+            continue
+        if paragraph.casefold() in exact:
             continue
         if scrub is not None:
             paragraph = normalise(scrub.sub(" ", paragraph))
