@@ -10,7 +10,6 @@ import bisect
 from dataclasses import dataclass
 
 from .text import TokenizedText, tokenize
-from .tree import FIELDS
 
 __all__ = ["AnalyzedDocument", "Document", "analyze", "filter_matches"]
 
@@ -28,14 +27,17 @@ class Document:
 class AnalyzedDocument:
     """A `Document` split into folded words per field, with lazily built lookups."""
 
-    __slots__ = ("doc", "fields", "memo", "_sets", "_all", "_positions", "_prefixes", "_sorted")
+    __slots__ = ("doc", "fields", "memo", "all_words", "_sets", "_positions", "_prefixes",
+                 "_sorted")
 
     def __init__(self, doc: Document):
         self.doc = doc
         self.fields: dict[str, TokenizedText] = {
             "title": tokenize(doc.title or ""), "body": tokenize(doc.body or "")}
-        self._sets: dict[str, frozenset[str]] = {}
-        self._all: frozenset[str] | None = None
+        self._sets: dict[str | None, frozenset[str]] = {
+            name: frozenset(text.words) for name, text in self.fields.items()}
+        # Every check starts by asking whether a word is anywhere in the article.
+        self.all_words = self._sets[None] = self._sets["title"] | self._sets["body"]
         self._positions: dict[str, dict[str, list[int]]] = {}
         self._prefixes: dict[str, tuple[str, ...]] = {}
         self._sorted: list[str] | None = None
@@ -46,14 +48,7 @@ class AnalyzedDocument:
 
     def word_set(self, field: str | None) -> frozenset[str]:
         """Distinct words of one field, or of the whole article when `field` is None."""
-        if field is None:
-            if self._all is None:
-                self._all = self.word_set("title") | self.word_set("body")
-            return self._all
-        found = self._sets.get(field)
-        if found is None:
-            found = self._sets[field] = frozenset(self.fields[field].words)
-        return found
+        return self._sets[field]
 
     def positions(self, field: str) -> dict[str, list[int]]:
         """Word -> the positions where it occurs in `field`, in increasing order."""
@@ -107,5 +102,3 @@ def filter_matches(name: str, value: str, doc: Document) -> bool:
         return actual == value or actual.replace("_", "-").split("-")[0] == value
     return actual == value
 
-
-assert FIELDS == ("title", "body")

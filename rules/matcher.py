@@ -44,8 +44,6 @@ def _phrase_spans(leaf: Words, d: AnalyzedDocument) -> Iterator[tuple[str, int, 
         if size == 1 and leaf.prefix:
             positions = d.positions(field)
             starts = sorted(p for w in d.words_with_prefix(first) for p in positions.get(w, ()))
-        elif size == 1:
-            starts = d.positions(field).get(first, ())
         else:
             starts = d.positions(field).get(first, ())
         limit = len(text) - size
@@ -81,6 +79,8 @@ def _words_check(leaf: Words) -> Check:
     if len(leaf.words) == 1:
         word = leaf.words[0]
         if not leaf.prefix:
+            if field is None:
+                return lambda d: word in d.all_words
             return lambda d: word in d.word_set(field)
         if field is None:
             return lambda d: bool(d.words_with_prefix(word))
@@ -182,16 +182,25 @@ def anchors(node: Node) -> list[Anchor] | None:
     return None
 
 
+def _implied_by_anchors(node: Node) -> bool:
+    """Is a rule true of every article holding one of its anchors (a word or OR of words)?"""
+    if isinstance(node, Words):
+        return node.field is None and len(node.words) == 1
+    if isinstance(node, Or):
+        return all(_implied_by_anchors(c) for c in node.children)
+    return False
+
+
 class Matcher:
     """All registered rules, indexed by anchor terms.
 
-    >>> m = Matcher(); m.add(1, parse("Modi + Takaichi"))
-    >>> [x.rule_id for x in m.match(Document("Modi meets Takaichi", ""))]
-    [1]
+    Rule ids are the caller's (the watchlist row ids); `match` returns them in order.
     """
 
     def __init__(self) -> None:
         self._rules: dict[int, tuple[Rule, Check, list[Anchor]]] = {}
+        # The check to run on a candidate; None when being a candidate is proof enough.
+        self._checks: dict[int, Check | None] = {}
         self._by_word: dict[str, set[int]] = {}
         self._by_prefix: dict[str, set[int]] = {}
         self._prefix_lengths: dict[int, int] = {}    # length -> how many prefixes have it
@@ -210,7 +219,9 @@ class Matcher:
         if found is None or not positive(rule.tree):
             # parse() refuses such rules; this guards trees built by hand.
             raise ValueError(f"rule {rule_id} has no term to look for: {rule.text}")
-        self._rules[rule_id] = (rule, compile_check(rule.tree), found)
+        check = compile_check(rule.tree)
+        self._rules[rule_id] = (rule, check, found)
+        self._checks[rule_id] = None if _implied_by_anchors(rule.tree) else check
         for kind, text in found:
             if kind == "word":
                 self._by_word.setdefault(text, set()).add(rule_id)
@@ -223,6 +234,7 @@ class Matcher:
     def remove(self, rule_id: int) -> None:
         """Forget a rule; KeyError if it was never added."""
         _, _, found = self._rules.pop(rule_id)
+        del self._checks[rule_id]
         for kind, text in found:
             if kind == "word":
                 ids = self._by_word[text]
@@ -263,13 +275,13 @@ class Matcher:
     def match(self, doc: Document | AnalyzedDocument) -> list[Match]:
         """The rules matching the article, by rule id, each with its explanation."""
         adoc = doc if isinstance(doc, AnalyzedDocument) else analyze(doc)
-        rules = self._rules
+        rules, checks = self._rules, self._checks
         out = []
         for rule_id in sorted(self.candidates(adoc)):
-            rule, check, _ = rules[rule_id]
-            if check(adoc):
+            check = checks[rule_id]
+            if check is None or check(adoc):
                 out.append(Match(rule_id, explain=partial(
-                    collect_hits, rule.tree, adoc, indexed_occurrences)))
+                    collect_hits, rules[rule_id][0].tree, adoc, indexed_occurrences)))
         return out
 
     def check_all(self, doc: Document | AnalyzedDocument) -> list[int]:

@@ -495,7 +495,7 @@ def parse_alias(definition: str, aliases: Mapping[str, str] | None = None) -> tu
     The name comes back without its @, in lowercase. An alias may be only exclusions
     (`@noise = -cricket -IPL`): it is the rule using it that needs a term to look for.
     """
-    name_part, eq, body = definition.partition("=")
+    name_part, eq, rest = definition.partition("=")
     name_part = name_part.strip()
     if not eq or not name_part.startswith("@"):
         raise RuleError('An alias is written @name = terms, as in @takaichi = Takaichi OR '
@@ -504,12 +504,13 @@ def parse_alias(definition: str, aliases: Mapping[str, str] | None = None) -> tu
     if not ALIAS_NAME_RE.fullmatch(name):
         raise RuleError(f"@{name} at column 1 is not a valid alias name; use letters, digits, "
                         f"_ and -, as in @takaichi.", 1)
-    body = body.strip()
-    offset = definition.index("=") + 1 + (len(definition.partition("=")[2])
-                                           - len(definition.partition("=")[2].lstrip()))
+    body = rest.strip()
+    # Columns in errors count from the start of the whole definition, as it was typed.
+    offset = len(definition) - len(rest.lstrip())
     if len(body) > MAX_RULE_CHARS:
         raise RuleError(f"The alias is {len(body)} characters long, more than the limit of "
-                        f"{MAX_RULE_CHARS}; split it into several aliases.", offset + 1)
+                        f"{MAX_RULE_CHARS} at column {offset + MAX_RULE_CHARS + 1}; split it "
+                        f"into several aliases.", offset + MAX_RULE_CHARS + 1)
     known = _normalise_aliases(aliases)
     known[name.casefold()] = body
     try:
@@ -517,7 +518,6 @@ def parse_alias(definition: str, aliases: Mapping[str, str] | None = None) -> tu
     except _TooManyTerms:
         raise
     except RuleError as error:
-        # Point at the column in the whole definition, which is what the person typed.
         shifted = error.column + offset
         message = error.message.replace(f"at column {error.column}", f"at column {shifted}", 1)
         raise RuleError(message, shifted) from None

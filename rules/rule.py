@@ -9,7 +9,7 @@ from .document import AnalyzedDocument, Document, analyze
 from .evaluate import evaluate
 from .explain import Match, collect_hits
 from .parser import parse_tree
-from .tree import Node, Words
+from .tree import And, Near, Node, Not, Or, Words
 
 __all__ = ["Rule", "parse"]
 
@@ -37,11 +37,11 @@ class Rule:
             node = stack.pop()
             if isinstance(node, Words):
                 found.append(node)
-            elif hasattr(node, "children"):
+            elif isinstance(node, (And, Or)):
                 stack.extend(reversed(node.children))
-            elif hasattr(node, "child"):
+            elif isinstance(node, Not):
                 stack.append(node.child)
-            elif hasattr(node, "left"):
+            elif isinstance(node, Near):
                 stack.extend((node.right, node.left))
         return tuple(found)
 

@@ -92,8 +92,9 @@ def _fold_with_offsets(text: str) -> tuple[str, list[int] | None, list[int] | No
     The maps are None when folding kept every character in place, as it does for
     English, Hindi and Japanese text in their usual forms; then offsets carry over.
     """
-    if text.isascii() or (all(map(_folds_to_itself, _non_ascii(text)))
-                          and unicodedata.is_normalized("NFKC", text)):
+    if text.isascii():
+        return text.lower(), None, None
+    if all(map(_folds_to_itself, _non_ascii(text))) and unicodedata.is_normalized("NFKC", text):
         return text.lower(), None, None
     pieces: list[str] = []
     sources: list[tuple[int, int, int]] = []      # (start, end, folded length)
