@@ -1,15 +1,19 @@
-"""The item pipeline: store each article, and alert the chats whose rules it matches.
+"""The item pipeline: store each article, place it in a story, alert per (chat, story).
 
-Storing and queueing alerts happen in one BEGIN IMMEDIATE transaction, so a crash
-can never leave a stored article whose alerts were not queued.
+Storing, clustering and queueing alerts happen in one BEGIN IMMEDIATE transaction, so
+a crash can never leave a stored article whose alerts were not queued, and two crawl
+processes storing two copies of one wire story cannot both start a story for it.
+The fingerprint (the CPU-heavy part) is computed before the transaction starts.
 """
 from __future__ import annotations
 
 import datetime as dt
 import logging
 
-from storage import open_db, write
-from storage.articles import upsert_article
+from storage import iso, open_db, write
+from storage.articles import content_hash, upsert_article
+from storage.fingerprints import fingerprint
+from storage.stories import assign_story, record_version, refresh_fingerprint
 from storage.runs import finish_run, start_run
 
 from .items import ArticleItem
@@ -39,6 +43,8 @@ class StorePipeline:
         spider.run_id = self.run_id
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
+        fp = fingerprint(item.title, item.body)
+        seen_at = item.published or item.fetched_at
         with write(self.db):
             result = upsert_article(
                 self.db,
@@ -50,15 +56,32 @@ class StorePipeline:
                 },
                 seen_urls=item.seen_urls,
             )
+            if result.status == "unchanged":
+                return item
+            record_version(
+                self.db, result.article_id, title=item.title or "",
+                modified=iso(item.modified),
+                content_hash=content_hash(item.title or "", item.body or ""),
+            )
+            fresh = self.is_fresh(item)
             if result.status == "new":
                 self.counts["articles_new"] += 1
-                if self.is_fresh(item):
-                    self.counts["alerts"] += self.watches.alert(result.article_id, item)
-                else:
-                    logger.info("%s: %s is older than the freshness window; stored, not alerted",
-                                item.source, item.url)
-            elif result.status == "updated":
+                join = assign_story(self.db, result.article_id, fp, seen_at=seen_at)
+                if join.joined == "copy":
+                    logger.info("%s: %s is a copy of article %s (%s)", item.source, item.url,
+                                join.matched_article_id, join.similarity.describe())
+                self.counts["alerts"] += self.watches.alert(
+                    result.article_id, item, story_id=join.story_id, fresh=fresh)
+            else:
+                # An outlet changed its article: keep the story, index the new text, and
+                # alert only chats with nothing yet for this story whose rules match now.
                 self.counts["articles_updated"] += 1
+                join = refresh_fingerprint(self.db, result.article_id, fp, seen_at=seen_at)
+                self.counts["alerts"] += self.watches.alert(
+                    result.article_id, item, story_id=join.story_id, fresh=fresh, fold=False)
+            if not fresh:
+                logger.info("%s: %s is older than the freshness window; stored, not alerted",
+                            item.source, item.url)
         return item
 
     def is_fresh(self, item: ArticleItem) -> bool:
