@@ -324,3 +324,15 @@ def test_any_markup_gives_a_result_or_one_extraction_error(parts):
     else:
         assert isinstance(ex.is_article, bool) and ex.reason
         json.dumps(ex.to_dict())
+
+
+def test_section_front_with_summaries_is_not_an_article():
+    cards = "".join(
+        f'<div class="card"><h3><a href="/news/national/story-{i}/article6812{i:04d}.ece">Headline number {i} about the '
+        f"national news of the day</a></h3><p>{PARAGRAPHS[i % 4]}</p></div>"
+        for i in range(12)
+    )
+    page = _page('<title>National News - The Hindu</title><meta name="pubdate" content="2024-06-10">', f"<h1>National</h1>{cards}")
+    ex = extract_article(page, "https://www.thehindu.com/news/national/")
+    assert not ex.is_article
+    assert "section or index page" in ex.reason

@@ -188,6 +188,23 @@ def _url_kind(url: str) -> tuple[str, str] | None:
     return None
 
 
+_STORY_ID = re.compile(r"\d{5,}|/(?:19|20)\d\d/\d{1,2}/\d{1,2}/|/(?:19|20)\d\d/[a-z]{3}/\d{1,2}/")
+
+
+def _url_names_a_story(url: str) -> bool:
+    """A story URL carries an id, a date path or a headline slug; a section front does not."""
+    path = urlsplit(url).path.lower()
+    if _STORY_ID.search(path):
+        return True
+    for segment in path.split("/"):
+        stem = segment.rsplit(".", 1)[0]
+        if len(re.split(r"[-_]+", stem)) >= 4:
+            return True  # a headline slug
+        if len(stem) >= 10 and re.search(r"\d", stem) and re.search(r"[a-z]", stem):
+            return True  # an opaque id such as ASM2Q5HKNM2QUCVL02D
+    return False
+
+
 def _classify(url: str, nodes: list[dict], article_node: dict | None, site: SiteArticle | None,
               meta: PageMeta, words: int, has_date: bool) -> tuple[bool, str]:
     """Whether the page is one article, and the one-sentence reason."""
@@ -225,7 +242,10 @@ def _classify(url: str, nodes: list[dict], article_node: dict | None, site: Site
         how = f"{sorted(microdata)[0]} microdata" if microdata else "og:type 'article'"
         return True, f"Article: {how} and a {words}-word body."
     if words >= 150 and has_date:
-        return True, f"Article: no article markup, but a dated body of {words} words."
+        if not _url_names_a_story(url):
+            return False, ("Not an article: no article markup, and the URL has no story slug or id, "
+                           "as a section or index page's does not.")
+        return True, f"Article: no article markup, but a dated body of {words} words at a story URL."
     if not has_date:
         return False, f"Not an article: no article markup, no publication date and only {words} words of body text."
     return False, f"Not an article: no article markup and only {words} words of body text."
