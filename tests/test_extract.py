@@ -336,3 +336,24 @@ def test_section_front_with_summaries_is_not_an_article():
     ex = extract_article(page, "https://www.thehindu.com/news/national/")
     assert not ex.is_article
     assert "section or index page" in ex.reason
+
+
+def test_next_data_article_is_found_by_shape_not_by_one_sites_path():
+    blocks = [{"type": "paragraph", "text": p} for p in PARAGRAPHS[:2]]
+    blocks.append({"type": "relatedArticle", "text": "Takaichi meets Biden in Washington"})
+    blocks += [{"type": "paragraph", "text": p} for p in PARAGRAPHS[2:]]
+    next_data = {"props": {"pageProps": {"initialState": {"story": {
+        "headline": "Modi and Japan's PM review bullet train",
+        "datePublished": "2024-06-10T09:15:00Z",
+        "authors": [{"name": "Ravi Kumar"}, {"name": "Aiko Tanaka"}],
+        "section": {"name": "World"},
+        "body": blocks,
+    }}, "sidebar": [{"title": "Takaichi rallies LDP", "text": "short"}]}}}
+    page = _page('<title>Modi and Japan | Example Times</title>',
+                 f'<div id="__next"></div><script id="__NEXT_DATA__" type="application/json">{json.dumps(next_data)}</script>')
+    ex = extract_article(page, "https://www.example-times.in/world/modi-japan-review-bullet-train-101718000.html")
+    assert ex.method == "next_data" and ex.is_article
+    assert ex.title == "Modi and Japan's PM review bullet train"
+    assert ex.published == datetime(2024, 6, 10, 9, 15, tzinfo=timezone.utc)
+    assert ex.authors == ["Ravi Kumar", "Aiko Tanaka"] and ex.section == "World"
+    assert ex.body.split("\n\n") == PARAGRAPHS

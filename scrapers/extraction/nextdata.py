@@ -64,10 +64,27 @@ def _first_str(obj: dict, keys: tuple[str, ...]) -> str | None:
     return None
 
 
+def _blocks_text(value: list) -> str:
+    """Body given as a list of blocks ({"type": "paragraph", "text": …}) as <p> elements."""
+    parts = []
+    for block in value:
+        if isinstance(block, str):
+            parts.append(block)
+        elif isinstance(block, dict):
+            if str(block.get("type", "")).lower() in ("related", "relatedarticle", "ad", "advertisement", "embed", "promo"):
+                continue
+            text = next((block[k] for k in ("html", "text", "content", "value") if isinstance(block.get(k), str)), None)
+            if text:
+                parts.append(text)
+    return "".join(f"<p>{part}</p>" if not part.lstrip().startswith("<") else part for part in parts)
+
+
 def _body_of(obj: dict) -> str:
     best = ""
     for key in _BODY_KEYS:
         value = obj.get(key)
+        if isinstance(value, list):
+            value = _blocks_text(value)
         if isinstance(value, str) and len(value) > len(best):
             best = value
     return best
