@@ -138,3 +138,83 @@ def m002_stories_and_notices(db: sqlite_utils.Database) -> None:
         );
         """
     )
+
+
+@MIGRATIONS()
+def m003_bot_chat_settings(db: sqlite_utils.Database) -> None:
+    # Per-chat delivery settings, rule mutes and paused sources for the bot; urgent rules
+    # break through quiet hours; indexes for the sender's per-chat burst and fold lookups.
+    db.executescript(
+        """
+        CREATE TABLE chat_settings (
+            chat_id INTEGER PRIMARY KEY,
+            mode TEXT NOT NULL DEFAULT 'instant',   -- instant or digest
+            digest_at TEXT NOT NULL DEFAULT '08:00',-- HH:MM in the chat's zone
+            quiet_start TEXT,                       -- HH:MM, or NULL for no quiet hours
+            quiet_end TEXT,
+            tz TEXT NOT NULL DEFAULT 'UTC',
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE rule_mutes (
+            rule_id INTEGER PRIMARY KEY,
+            chat_id INTEGER NOT NULL,
+            until TEXT NOT NULL                     -- UTC ISO 8601
+        );
+        CREATE TABLE paused_sources (
+            chat_id INTEGER NOT NULL,
+            source TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (chat_id, source)
+        );
+        ALTER TABLE watchlists ADD COLUMN urgent INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX outbox_chat_sent ON outbox(chat_id, sent_at);
+        CREATE INDEX outbox_folded_into ON outbox(folded_into) WHERE folded_into IS NOT NULL;
+        """
+    )
+
+
+@MIGRATIONS()
+def m003_stories_fingerprints(db: sqlite_utils.Database) -> None:
+    # Story clusters (issue 6): which story each article belongs to and why it joined,
+    # MinHash signatures with their LSH band keys (the near-duplicate index), and
+    # every version of an article an outlet published under one URL.
+    db.executescript(
+        """
+        CREATE TABLE stories (
+            id INTEGER PRIMARY KEY,
+            first_article_id INTEGER NOT NULL,
+            created_at TEXT NOT NULL
+        );
+
+        CREATE TABLE article_fingerprints (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            story_id INTEGER NOT NULL,
+            signature BLOB,                -- 64 MinHash values; NULL: too little text
+            shingles INTEGER NOT NULL DEFAULT 0,
+            seen_at TEXT NOT NULL,         -- published (else fetched), UTC: the time window
+            joined TEXT NOT NULL,          -- first, copy or short
+            matched_article_id INTEGER,    -- for a copy: the stored article it matched
+            jaccard REAL,
+            containment REAL,
+            joined_at TEXT NOT NULL
+        );
+        CREATE INDEX article_fingerprints_story ON article_fingerprints(story_id);
+
+        -- LSH: one row per (band key, article). Equal keys make candidates.
+        CREATE TABLE fingerprint_bands (
+            key INTEGER NOT NULL,
+            article_id INTEGER NOT NULL,
+            PRIMARY KEY (key, article_id)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE article_versions (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            title TEXT NOT NULL,
+            modified TEXT,
+            content_hash TEXT NOT NULL,
+            recorded_at TEXT NOT NULL
+        );
+        CREATE INDEX article_versions_article ON article_versions(article_id, id);
+        """
+    )
