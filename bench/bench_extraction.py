@@ -184,7 +184,8 @@ def main() -> None:
     rows = [score("newsradar", run_ours, pages, args.repeat, args.verbose),
             score("trafilatura bare_extraction", run_trafilatura, pages, args.repeat, args.verbose),
             score("trafilatura extract (body only)", run_trafilatura_body, pages, args.repeat, args.verbose)]
-    print(f"{len(pages)} real pages; gold bodies {rows[0]['bodies']}, titles {rows[0]['titles']}, dates {rows[0]['dates']}")
+    counts = rows[0]
+    print(f"{len(pages)} real pages; gold bodies {counts['bodies']}, titles {counts['titles']}, dates {counts['dates']}")
     print("| extractor | body F1 | precision | recall | title exact | date right | pages/s (1 core) |")
     print("|---|---|---|---|---|---|---|")
     for row in rows:

@@ -357,3 +357,14 @@ def test_next_data_article_is_found_by_shape_not_by_one_sites_path():
     assert ex.published == datetime(2024, 6, 10, 9, 15, tzinfo=timezone.utc)
     assert ex.authors == ["Ravi Kumar", "Aiko Tanaka"] and ex.section == "World"
     assert ex.body.split("\n\n") == PARAGRAPHS
+
+
+def test_short_article_inside_a_share_named_container_is_kept():
+    paragraphs = "".join(f"<p>{p}</p>" for p in PARAGRAPHS[:2])
+    page = _page('<title>Modi and Japan talk trains - Example</title><meta property="og:type" content="article">'
+                 '<meta property="article:published_time" content="2024-06-10T10:00:00+05:30">',
+                 f'<div class="story-body js-share-area">{paragraphs}</div>'
+                 '<div class="share-bar"><a href="https://x.com/share">Share on X</a></div>')
+    ex = extract_article(page, "https://news.example.com/india/modi-japan-talk-trains-12345.html")
+    assert ex.body.split("\n\n") == PARAGRAPHS[:2]
+    assert "Share on X" not in ex.body

@@ -33,7 +33,9 @@ from .nextdata import SiteArticle, read_next_data
 
 _PARSER = lxml.html.HTMLParser(collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
-_HTML_IN_TEXT = re.compile(r"</?(?:p|br|div|a|span|strong|em|b|i|h[1-6]|ul|ol|li|blockquote|iframe|script|img|figure|table|section)\b", re.I)
+_HTML_IN_TEXT = re.compile(
+    r"</?(?:p|br|div|a|span|strong|em|b|i|h[1-6]|ul|ol|li|blockquote|iframe|script|img|figure|table|section)\b", re.I
+)
 _PLACEHOLDER_AUTHORS = {"no author", "unknown", "none", "null", "n/a", "author", "admin"}
 _WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+")
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
@@ -279,8 +281,9 @@ def extract_article(html: str, url: str, *, default_tz: str | None = None) -> Ex
     site = read_next_data(tree)
     article_node = pick_article(nodes, {url, meta.canonical or ""})
     # Without an article node, a video or gallery node still names the page and its date.
+    page_types = NON_ARTICLE_TYPES.keys() | WEBPAGE_TYPES
     node = article_node or next(
-        (n for n in nodes if node_types(n) & (NON_ARTICLE_TYPES.keys() | WEBPAGE_TYPES) and (n.get("headline") or n.get("name"))), {}
+        (n for n in nodes if node_types(n) & page_types and (n.get("headline") or n.get("name"))), {}
     )
     main_entity = node.get("mainEntityOfPage")
     canonical = meta.canonical or meta.absolute(
@@ -295,7 +298,8 @@ def extract_article(html: str, url: str, *, default_tz: str | None = None) -> Ex
         paragraphs = paragraphs[1:]  # the headline repeated above the text
     body = "\n\n".join(paragraphs)
 
-    authors = names_of(node.get("author")) or names_of(node.get("creator")) or (site.authors if site else []) or meta.authors
+    authors = (names_of(node.get("author")) or names_of(node.get("creator"))
+               or (site.authors if site else []) or meta.authors)
     authors = [normalise(html_lib.unescape(a)) for a in authors if a]
     authors = list(dict.fromkeys(a for a in authors if a and a.lower() not in _PLACEHOLDER_AUTHORS))
     section = text_of(node.get("articleSection")) or (site.section if site else None) or meta.section

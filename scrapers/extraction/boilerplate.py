@@ -38,7 +38,8 @@ _PROMO_LINE = re.compile(
 )
 # Card furniture left behind when a teaser's headline link is removed: "3 min read.26 Feb 2021".
 _CARD_META_LINE = re.compile(
-    r"^\W*(?:\d+\s*min(?:ute)?s?\s*read\b.{0,40}|(?:updated|published)\s*:?\s*.{0,40}\d{1,2}:\d{2}\s*(?:am|pm)?\s*(?:ist|jst|gmt|utc)?|"
+    r"^\W*(?:\d+\s*min(?:ute)?s?\s*read\b.{0,40}|"
+    r"(?:updated|published)\s*:?\s*.{0,40}\d{1,2}:\d{2}\s*(?:am|pm)?\s*(?:ist|jst|gmt|utc)?|"
     r"\d{1,2}:\d{2}\s*(?:am|pm)\s*(?:ist|jst|gmt|utc)?)\W*$",
     re.I,
 )
@@ -55,8 +56,9 @@ _NEVER_REMOVED = frozenset({"html", "body", "main", "article"})
 _DROP_TAGS = ("nav", "aside", "footer", "form", "button", "noscript", "style", "iframe", "svg", "select", "template")
 _TEASER_BLOCKS = {"p", "li", "h2", "h3", "h4", "h5", "h6", "div", "td", "dd", "blockquote"}
 _LABEL_TAGS = ("p", "h2", "h3", "h4", "h5", "h6", "div", "span", "strong", "b", "em", "dt")
-_BLOCKS = ("p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "section", "article", "br", "tr", "figure", "header", "pre")
-_NESTED_BLOCKS = {"p", "div", "li", "ul", "ol", "section", "article", "table", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6"}
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_BLOCKS = ("p", "div", "li", "ul", "ol", *_HEADINGS, "blockquote", "section", "article", "br", "tr", "figure", "header", "pre")
+_NESTED_BLOCKS = {"p", "div", "li", "ul", "ol", "section", "article", "table", "blockquote", *_HEADINGS}
 _SPACE = re.compile(r"\s+")
 
 
@@ -110,6 +112,11 @@ def _is_widget(element: HtmlElement) -> bool:
     """A container named like page furniture that does not hold the article itself."""
     if element.xpath(_HOLDS_ARTICLE):
         return False  # a page wrapper that happens to carry an "ad" or "share" class
+    # Paragraphs of prose without links, outnumbering the links: an article's text
+    # inside a container named "story-share-area" or the like.
+    prose = sum(1 for p in element.iter("p") if p.find(".//a") is None and len(normalise(p.text_content())) >= 100)
+    if prose >= 2 and prose > sum(1 for _ in element.iter("a")):
+        return False
     text_length = len(normalise(element.text_content()))
     if text_length > 1500:
         linked, _ = _link_text(element)
@@ -134,7 +141,8 @@ def prune_tree(tree: HtmlElement) -> list[str]:
             if not isinstance(element.tag, str):
                 continue
             hint = element.get("class", "") + " " + element.get("id", "")
-            if len(hint) > 1 and element.tag not in _NEVER_REMOVED and _CONTAINER_HINT.search(hint) and _is_widget(element):
+            named_like_furniture = len(hint) > 1 and _CONTAINER_HINT.search(hint)
+            if named_like_furniture and element.tag not in _NEVER_REMOVED and _is_widget(element):
                 _remove(element)
             else:
                 stack.append(element)

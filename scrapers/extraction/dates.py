@@ -26,7 +26,6 @@ _TZ_ABBREVIATIONS = {
     "CEST": 7200,
 }
 _EPOCH = re.compile(r"^\d{9,13}(?:\.\d+)?$")
-_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _EARLIEST = datetime(1995, 1, 1, tzinfo=timezone.utc)
 

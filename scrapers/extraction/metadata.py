@@ -19,6 +19,8 @@ MODIFIED_META = (
     "article:modified_time", "og:updated_time", "datemodified", "last-modified", "lastmod", "dcterms.modified",
     "article.updated", "modified", "updated_time", "og:article:modified_time", "lastpublishedtime",
 )
+_IMAGE_META = ("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src", "image")
+_AUTHOR_META = ("author", "article:author", "dc.creator", "byl", "parsely-author", "sailthru.author")
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:•·»]\s+|\s*[｜：:]\s*(?=[^｜：:]*$)")
 _LANG = re.compile(r"^[a-z]{2,3}(?=$|[-_])", re.I)
 _SCRIPTS = (
@@ -94,11 +96,11 @@ class PageMeta:
 
     @property
     def image(self) -> str | None:
-        return self.absolute(self.first(("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src", "image")))
+        return self.absolute(self.first(_IMAGE_META))
 
     @property
     def authors(self) -> list[str]:
-        value = self.first(("author", "article:author", "dc.creator", "byl", "parsely-author", "sailthru.author")) or self.itemprops.get("author")
+        value = self.first(_AUTHOR_META) or self.itemprops.get("author")
         if not value or value.startswith(("http://", "https://")):
             return []
         value = re.sub(r"^by\s+", "", value, flags=re.I)
@@ -117,7 +119,8 @@ class PageMeta:
         return self.first(MODIFIED_META) or self.itemprops.get("datemodified")
 
     def declared_language(self) -> str | None:
-        for value in (self.html_lang, self.meta.get("content-language"), self.meta.get("og:locale"), self.meta.get("language"), self.meta.get("dc.language")):
+        declared = (self.html_lang, *(self.meta.get(key) for key in ("content-language", "og:locale", "language", "dc.language")))
+        for value in declared:
             code = language_code(value)
             if code:
                 return code

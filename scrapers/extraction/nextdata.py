@@ -15,12 +15,18 @@ from typing import Any, Iterator
 from lxml.html import HtmlElement
 
 _TITLE_KEYS = ("headline", "pageTitle", "heading", "title", "seoTitle", "name")
-_BODY_KEYS = ("htmlContent", "articleBody", "bodyHtml", "contentHtml", "body", "content", "storyContent", "html", "text")
+_BODY_KEYS = (
+    "htmlContent", "articleBody", "bodyHtml", "contentHtml", "body", "content", "storyContent", "html", "text",
+)
 _PUBLISHED_KEYS = (
     "datePublished", "publishDate", "publishedDate", "publishedAt", "published_at", "publishTime",
     "firstPublishedDate", "firstPublishDate", "pubDate", "publishedTime", "createdAt", "created_at",
 )
-_MODIFIED_KEYS = ("dateModified", "modifiedDate", "updateDate", "updatedDate", "updatedAt", "updated_at", "lastModified", "modifiedAt", "lastUpdated")
+_MODIFIED_KEYS = (
+    "dateModified", "modifiedDate", "updateDate", "updatedDate", "updatedAt", "updated_at", "lastModified",
+    "modifiedAt", "lastUpdated",
+)
+_SKIPPED_BLOCKS = {"related", "relatedarticle", "ad", "advertisement", "embed", "promo"}
 _AUTHOR_KEYS = ("articleMappedMultipleAuthors", "authors", "author", "authorName", "byline")
 _SECTION_KEYS = ("section", "sectionName", "category", "categoryName", "articleSection")
 _IMAGE_KEYS = ("articleImageUrl", "image", "imageUrl", "featuredImage", "featuredImageObj", "leadImage", "thumbnail")
@@ -71,7 +77,7 @@ def _blocks_text(value: list) -> str:
         if isinstance(block, str):
             parts.append(block)
         elif isinstance(block, dict):
-            if str(block.get("type", "")).lower() in ("related", "relatedarticle", "ad", "advertisement", "embed", "promo"):
+            if str(block.get("type", "")).lower() in _SKIPPED_BLOCKS:
                 continue
             text = next((block[k] for k in ("html", "text", "content", "value") if isinstance(block.get(k), str)), None)
             if text:
@@ -152,7 +158,9 @@ def read_next_data(tree: HtmlElement) -> SiteArticle | None:
 
     # Metadata may sit beside the article object (e.g. pageProps.articleSchema).
     page_props = data.get("props", {}).get("pageProps", {}) if isinstance(data.get("props"), dict) else {}
-    siblings = [v for v in page_props.values() if isinstance(v, dict) and v is not best] if isinstance(page_props, dict) else []
+    if not isinstance(page_props, dict):
+        page_props = {}
+    siblings = [v for v in page_props.values() if isinstance(v, dict) and v is not best]
     scope = [best, *siblings]
     return SiteArticle(
         title=_first_str(best, _TITLE_KEYS),
