@@ -218,3 +218,26 @@ def m003_stories_fingerprints(db: sqlite_utils.Database) -> None:
         CREATE INDEX article_versions_article ON article_versions(article_id, id);
         """
     )
+
+
+@MIGRATIONS()
+def m003_sources_crawl_state(db: sqlite_utils.Database) -> None:
+    """What the spiders remember: listed modification times, and backfill progress."""
+    db.executescript(
+        """
+        -- The modification time a feed or sitemap gave an article URL when we last
+        -- fetched it; a later, newer one means fetch the article again.
+        CREATE TABLE listed_versions (
+            url TEXT PRIMARY KEY,
+            listed_modified TEXT NOT NULL          -- ISO 8601, UTC
+        );
+        -- Dated archives (one sitemap per day or month) a backfill walked to the end.
+        CREATE TABLE backfill_done (
+            source TEXT NOT NULL,
+            url TEXT NOT NULL,
+            articles INTEGER NOT NULL DEFAULT 0,
+            done_at TEXT NOT NULL,
+            PRIMARY KEY (source, url)
+        );
+        """
+    )
