@@ -78,11 +78,21 @@ def cli(ctx: click.Context, db: str | None, log_level: str) -> None:
 # -- sources ----------------------------------------------------------------------
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@click.option("--health", is_flag=True, help="Show each source's crawl health instead (as `newsradar status`).")
 @click.pass_obj
 @_friendly
-def sources(state: State, as_json: bool) -> None:
+def sources(state: State, as_json: bool, health: bool) -> None:
     """List the news sources newsradar can crawl."""
     found = state.sources()
+    if health:
+        from .health import format_table, source_health
+
+        report = source_health(state.open(), list(found))
+        if as_json:
+            _emit_json([h.to_dict() for h in report])
+        else:
+            click.echo("\n".join(format_table(report)))
+        return
     if as_json:
         _emit_json([s.to_dict() for s in found.values()])
         return
@@ -193,14 +203,15 @@ def rules_rm(state: State, rule_id: int) -> None:
 
 
 # -- alerts and articles ----------------------------------------------------------
-ALERT_FIELDS = ("id", "chat_id", "rule_id", "rule", "rule_name", "article_id", "url", "title",
-                "source", "published", "status", "attempts", "created_at", "sent_at",
-                "message_id", "via", "error")
+ALERT_FIELDS = ("id", "chat_id", "rule_id", "rule", "rule_name", "article_id", "story_id",
+                "folded_into", "url", "title", "source", "published", "status", "attempts",
+                "created_at", "sent_at", "message_id", "via", "error")
 
 
 @cli.command()
 @click.option("--chat", "chat_id", type=int, default=None, help="Only this chat's alerts.")
-@click.option("--status", type=click.Choice(["pending", "sent", "failed"]), default=None)
+@click.option("--status", type=click.Choice(["pending", "sent", "failed", "folded"]), default=None,
+              help="Only alerts in this state (folded: later copies of a story already alerted).")
 @click.option("--limit", type=int, default=100, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 @click.pass_obj
@@ -215,7 +226,8 @@ def alerts(state: State, chat_id, status, limit, as_json) -> None:
         click.echo("No alerts yet.")
     for r in rows:
         click.echo(f"{r['id']:>5} {r['status']:8} chat {r['chat_id']} rule {r['rule_id']} ({r['rule']}): {r['title']}")
-        click.echo(f"{'':15}{r['url']}")
+        folded = f"  (folded into alert {r['folded_into']})" if r.get("folded_into") else ""
+        click.echo(f"{'':15}{r['url']}{folded}")
 
 
 ARTICLE_FIELDS = ("id", "url", "source", "title", "published", "modified", "authors", "section",
@@ -248,7 +260,7 @@ def articles(state: State, source, limit, as_json) -> None:
 @_friendly
 def run(state: State, schedule_path: Path | None, replay: Path | None) -> None:
     """Run the service: scheduled crawls, alert delivery, and the Telegram bot if a token is set."""
-    from .schedule import load_schedule
+    from .schedule import load_schedule_file
     from .service import serve
 
     known = state.sources()
@@ -258,13 +270,14 @@ def run(state: State, schedule_path: Path | None, replay: Path | None) -> None:
             f"There is no {schedule_path} here; run from the folder that has schedule.yaml, "
             "or pass --schedule FILE."
         )
-    jobs = load_schedule(schedule_path, known)
+    jobs = load_schedule_file(schedule_path, known)
     if replay is not None:
         from scrapers.warc import WarcArchive
         WarcArchive(replay)
     titles = {s.name: s.title for s in known.values()}
     crawl_level = "WARNING" if state.log_level == "INFO" else state.log_level
-    asyncio.run(serve(state.config, jobs, source_titles=titles, replay=replay, crawl_log_level=crawl_level))
+    asyncio.run(serve(state.config, jobs, source_titles=titles, replay=replay, crawl_log_level=crawl_level,
+                      schedule_path=schedule_path, known_sources=state.sources))
 
 
 @cli.command()
@@ -281,6 +294,8 @@ def demo(state: State, keep: Path | None) -> None:
 
 # Commands of other areas live in their own modules and attach themselves to `cli`.
 # One import line per module, kept in alphabetical order:
+from . import cli_ops  # noqa: E402,F401  (schedule, status, doctor, backup, upkeep)
+from . import cli_stories  # noqa: E402,F401  (story)
 
 
 def main() -> None:

@@ -5,23 +5,41 @@ crawl as a subprocess (a Twisted reactor cannot restart in one process, and a
 subprocess isolates crashes and memory), the outbox sender delivers alerts, and,
 with a token, the python-telegram-bot Application polls for commands. The SQLite
 file is the only link between the crawls and the sender.
+
+Life cycle:
+- start: crawl runs left 'running' by a killed process are swept; each job's first run
+  is now if a slot was missed while the service was down (all missed slots coalesce into
+  one run), else its next slot.
+- due sources are batched: when a job fires, the sources of other jobs due within the
+  schedule's `batch` window join the same crawl process (start-up costs ~1.5 s of CPU).
+- SIGHUP, or an edit of schedule.yaml, reloads the schedule; a bad edit keeps the last
+  good one running, logged and told to admins once.
+- SIGTERM/SIGINT: no new crawls, running sends finish, crawls get SIGTERM (Scrapy's own
+  clean shutdown) and SIGKILL after a grace period; the process exits within 30 s.
 """
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import datetime as dt
+import hashlib
 import logging
 import os
+import resource
 import signal
 import sys
+import time
 from pathlib import Path
+from typing import Callable
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from storage import open_db
+from storage.notices import add_notice
 
 from .config import Config
-from .schedule import CrawlJob
+from .errors import NewsradarError
+from .schedule import CrawlJob, Schedule, UpkeepJob, parse_schedule_file, read_schedule_text
 
 logger = logging.getLogger("newsradar.service")
 
@@ -29,6 +47,17 @@ CONNECT_HINT = (
     "No TELEGRAM_BOT_TOKEN is set, so alerts are printed here. To deliver them in Telegram, "
     "create a bot with @BotFather and start again with TELEGRAM_BOT_TOKEN=<its token>."
 )
+CRAWL_GRACE = 15.0        # seconds a crawl gets to close its spiders after SIGTERM
+SEND_GRACE = 10.0         # seconds running sends get to finish at shutdown
+WATCH_INTERVAL = 2.0      # how often schedule.yaml's modification time is looked at
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+    """Linux: the crawl gets SIGTERM if the service dies, even by SIGKILL (PR_SET_PDEATHSIG)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
 
 
 class CrawlLauncher:
@@ -41,6 +70,10 @@ class CrawlLauncher:
         self.busy: set[str] = set()
         self.procs: set[asyncio.subprocess.Process] = set()
         self.tasks: set[asyncio.Task] = set()
+        self.last_started: dict[str, float] = {}      # source -> time.monotonic()
+        self.after_crawl: list[Callable[[tuple[str, ...], int | None], object]] = []
+        self.accepting = True
+        self.batches = 0
 
     def command(self, sources: tuple[str, ...]) -> list[str]:
         cmd = [sys.executable, "-m", "newsradar", "--db", str(self.config.db_path),
@@ -50,93 +83,346 @@ class CrawlLauncher:
         return cmd
 
     async def run_job(self, job: CrawlJob) -> int | None:
-        clash = self.busy.intersection(job.sources)
-        if clash:
-            logger.warning("job %s skipped: a crawl of %s is still running", job.name, ", ".join(sorted(clash)))
+        """Crawl one job's sources now, in one process; None if skipped or stopped."""
+        return await self.run_sources(job.name, job.sources, job.timeout)
+
+    async def run_sources(self, name: str, sources: tuple[str, ...] | list[str],
+                          timeout: dt.timedelta) -> int | None:
+        if not self.accepting:
+            logger.info("crawl skipped job=%s reason=shutting-down", name)
             return None
-        self.busy.update(job.sources)
+        clash = self.busy.intersection(sources)
+        if clash:
+            logger.warning("crawl skipped job=%s reason=still-running sources=%s", name, ",".join(sorted(clash)))
+            return None
+        sources = tuple(sources)
+        self.busy.update(sources)
+        now = time.monotonic()
+        for source in sources:
+            self.last_started[source] = now
         task = asyncio.current_task()
         self.tasks.add(task)
+        self.batches += 1
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        code = None
         try:
-            proc = await asyncio.create_subprocess_exec(*self.command(job.sources), env=os.environ.copy())
+            logger.info("crawl start job=%s sources=%s", name, ",".join(sources))
+            proc = await asyncio.create_subprocess_exec(
+                *self.command(sources), env=os.environ.copy(),
+                start_new_session=True,        # Ctrl-C in a terminal reaches only the service
+                preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+            )
             self.procs.add(proc)
             try:
-                return await asyncio.wait_for(proc.wait(), timeout=job.timeout.total_seconds())
+                code = await asyncio.wait_for(proc.wait(), timeout=timeout.total_seconds())
             except asyncio.TimeoutError:
-                logger.error("crawl job %s ran past its %s timeout and was stopped", job.name, job.timeout)
+                logger.error("crawl timeout job=%s limit=%s: stopped", name, timeout)
                 await _stop_process(proc)
-                return None
             finally:
                 self.procs.discard(proc)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+            logger.info("crawl done job=%s sources=%d exit=%s seconds=%.1f cpu_s=%.2f children_peak_rss_mb=%.0f",
+                        name, len(sources), code, time.monotonic() - now, cpu, after.ru_maxrss / 1024)
+            return code
         finally:
-            self.busy.difference_update(job.sources)
+            self.busy.difference_update(sources)
             self.tasks.discard(task)
+            for hook in self.after_crawl:
+                try:
+                    result = hook(sources, code)
+                    if asyncio.iscoroutine(result):
+                        await result
+                except Exception:
+                    logger.exception("after-crawl hook failed")
+
+    def recently_started(self, source: str, within: float) -> bool:
+        started = self.last_started.get(source)
+        return started is not None and time.monotonic() - started < within
 
     async def stop_all(self) -> None:
         """Stop running crawls cleanly and wait for their jobs to wind up."""
+        self.accepting = False
         await asyncio.gather(*(_stop_process(p) for p in list(self.procs)))
-        await asyncio.gather(*list(self.tasks), return_exceptions=True)
+        current = asyncio.current_task()
+        await asyncio.gather(*[t for t in self.tasks if t is not current], return_exceptions=True)
 
 
-async def _stop_process(proc: asyncio.subprocess.Process, grace: float = 20.0) -> None:
+async def _stop_process(proc: asyncio.subprocess.Process, grace: float = CRAWL_GRACE) -> None:
     """SIGTERM (Scrapy then closes its spiders cleanly), SIGKILL if it does not end."""
     if proc.returncode is not None:
         return
-    proc.terminate()
     try:
+        proc.terminate()
         await asyncio.wait_for(proc.wait(), timeout=grace)
+    except ProcessLookupError:
+        return
     except asyncio.TimeoutError:
+        logger.warning("crawl pid=%s did not stop within %.0fs; killing it", proc.pid, grace)
         proc.kill()
         await proc.wait()
 
 
-async def serve(config: Config, jobs: list[CrawlJob], *, source_titles: dict[str, str],
-                replay: Path | None = None, crawl_log_level: str = "WARNING") -> None:
+class Service:
+    """The scheduler side of `newsradar run`: jobs, batching, reloads, health and upkeep."""
+
+    def __init__(self, config: Config, schedule: Schedule, *, launcher: CrawlLauncher, db,
+                 schedule_path: Path | None = None, known_sources: Callable[[], dict] | None = None):
+        self.config = config
+        self.schedule = schedule
+        self.launcher = launcher
+        self.db = db
+        self.schedule_path = schedule_path
+        self.known_sources = known_sources
+        self.scheduler: AsyncIOScheduler | None = None
+        self.crawl_jobs: dict[str, CrawlJob] = {}
+        self.digest_sender: Callable | None = None
+        self._last_text: str | None = None
+        self._mtime: float | None = None
+        self._pending: set[asyncio.Task] = set()
+        if schedule_path is not None:
+            self._last_text = _safe_read(schedule_path)
+            self._mtime = _mtime(schedule_path)
+        launcher.after_crawl.append(self.after_crawl)
+
+    # -- jobs ----------------------------------------------------------------------
+    def install(self, scheduler: AsyncIOScheduler) -> None:
+        """Put every job of the current schedule on ``scheduler`` (replacing what was there)."""
+        from .upkeep import last_runs
+
+        self.scheduler = scheduler
+        for job in scheduler.get_jobs():
+            job.remove()
+        now = dt.datetime.now(dt.timezone.utc)
+        seen = last_runs(self.db)
+        self.crawl_jobs = {job.name: job for job in self.schedule.jobs}
+        for job in self.schedule.jobs:
+            times = [seen.get(s) for s in job.sources]
+            last = None if any(t is None for t in times) else min(times)
+            scheduler.add_job(self.fire, job.trigger(), args=[job.name], id=f"crawl:{job.name}", name=job.name,
+                              max_instances=1, coalesce=True, misfire_grace_time=None,
+                              next_run_time=job.first_run(last, now))
+        up = self.schedule.upkeep
+        scheduler.add_job(self.run_upkeep, up.trigger(), args=[up], id="upkeep", name="upkeep",
+                          max_instances=1, coalesce=True, misfire_grace_time=None,
+                          next_run_time=up.first_run(seen.get("upkeep:upkeep"), now))
+        for digest in self.schedule.digests:
+            scheduler.add_job(self.run_digest, digest.trigger(), args=[digest], id=f"digest:{digest.name}",
+                              name=digest.name, max_instances=1, coalesce=True, misfire_grace_time=None)
+
+    def _window(self, job: CrawlJob, now: dt.datetime) -> float:
+        """How early a job may be pulled into another's crawl: the batch window, but never
+        more than half the job's own gap (so a job every 2 s still runs every 2 s)."""
+        return min(self.schedule.batch.total_seconds(), job.gap(now).total_seconds() / 2)
+
+    async def fire(self, name: str) -> None:
+        """A crawl job's slot: batch its sources with those of jobs due soon, in one process."""
+        job = self.crawl_jobs.get(name)
+        if job is None:
+            return
+        now = dt.datetime.now(dt.timezone.utc)
+        window = self._window(job, now)
+        sources = [s for s in job.sources if not self.launcher.recently_started(s, window)]
+        if not sources:
+            logger.debug("crawl slot job=%s: its sources were crawled early with another job", name)
+            return
+        names, timeout = [name], job.timeout
+        for other in self.scheduler.get_jobs() if self.scheduler else []:
+            other_job = self.crawl_jobs.get(other.name)
+            if other_job is None or other.name == name or other.next_run_time is None:
+                continue
+            if (other.next_run_time - now).total_seconds() <= self._window(other_job, now):
+                extra = [s for s in other_job.sources if s not in sources and s not in self.launcher.busy]
+                if extra:
+                    sources += extra
+                    names.append(other.name)
+                    timeout = max(timeout, other_job.timeout)
+        task = asyncio.ensure_future(self.launcher.run_sources("+".join(names), tuple(sources), timeout))
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    async def after_crawl(self, sources: tuple[str, ...], code: int | None) -> None:
+        self.check_health()
+
+    def check_health(self) -> list[str]:
+        from .health import notify_incidents, source_health
+
+        names = sorted({s for job in self.schedule.jobs for s in job.sources})
+        report = source_health(self.db, names, self.schedule.health)
+        return notify_incidents(self.db, report, sorted(self.config.admins))
+
+    async def run_upkeep(self, job: UpkeepJob) -> None:
+        from .upkeep import run_upkeep, sweep_stale_runs
+
+        def work() -> dict:
+            db = open_db(self.config.db_path)  # its own connection: this runs in a thread
+            try:
+                report = run_upkeep(db, retention=job.retention, keep_metadata=job.keep_metadata,
+                                    backup_to=job.backup)
+                sweep_stale_runs(db, older_than=self.stale_after())
+                return report
+            finally:
+                db.close()
+
+        try:
+            await asyncio.to_thread(work)
+        except NewsradarError as exc:
+            logger.error("upkeep failed: %s", exc)
+            self.notify(f"newsradar: upkeep failed: {exc}", key=f"upkeep-failed:{dt.date.today()}")
+        self.check_health()
+
+    async def run_digest(self, job) -> None:
+        if self.digest_sender is None:
+            logger.warning("digest %s is due but nothing in this build sends digests", job.name)
+            return
+        await self.digest_sender(job)
+
+    def stale_after(self) -> dt.timedelta:
+        longest = max(job.timeout for job in self.schedule.jobs)
+        return longest + dt.timedelta(seconds=CRAWL_GRACE + 60)
+
+    # -- reloading -----------------------------------------------------------------
+    def file_changed(self) -> bool:
+        if self.schedule_path is None:
+            return False
+        mtime = _mtime(self.schedule_path)
+        if mtime != self._mtime:
+            self._mtime = mtime
+            return True
+        return False
+
+    def reload(self) -> bool:
+        """Read schedule.yaml again; on an error keep the last good schedule and tell admins."""
+        if self.schedule_path is None:
+            logger.info("reload asked but the schedule did not come from a file")
+            return False
+        text = _safe_read(self.schedule_path)
+        if text is not None and text == self._last_text:
+            return False
+        self._last_text = text
+        try:
+            if text is None:
+                read_schedule_text(self.schedule_path)  # raises the one-sentence error
+            known = self.known_sources() if self.known_sources else {s for j in self.schedule.jobs for s in j.sources}
+            schedule = parse_schedule_file(text, known, origin=str(self.schedule_path))
+        except Exception as exc:  # ScheduleError, or the sources file it depends on
+            message = str(exc)
+            logger.error("schedule reload failed, keeping the last good schedule: %s", message)
+            digest = hashlib.sha1((text or message).encode()).hexdigest()[:12]
+            self.notify(f"newsradar: schedule.yaml was not reloaded: {message} The last good schedule keeps running.",
+                        key=f"schedule-error:{digest}")
+            return False
+        self.schedule = schedule
+        if self.scheduler is not None:
+            self.install(self.scheduler)
+        logger.info("schedule reloaded jobs=%d file=%s", len(schedule.jobs), self.schedule_path)
+        return True
+
+    def notify(self, text: str, *, key: str) -> None:
+        if self.config.admins:
+            add_notice(self.db, sorted(self.config.admins), text, key=key)
+
+    async def watch(self, stop: asyncio.Event, hup: asyncio.Event) -> None:
+        """Reload on SIGHUP or when schedule.yaml changes, until ``stop``."""
+        while not stop.is_set():
+            waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(hup.wait())]
+            done, pending = await asyncio.wait(waiters, timeout=WATCH_INTERVAL, return_when=asyncio.FIRST_COMPLETED)
+            for w in pending:
+                w.cancel()
+            if stop.is_set():
+                return
+            if hup.is_set():
+                hup.clear()
+                logger.info("SIGHUP: reloading %s", self.schedule_path)
+                self._mtime = _mtime(self.schedule_path) if self.schedule_path else None
+                self.reload()
+            elif self.file_changed():
+                self.reload()
+
+
+def _mtime(path: Path) -> float | None:
+    try:
+        st = os.stat(path)
+        return st.st_mtime_ns + st.st_size
+    except OSError:
+        return None
+
+
+def _safe_read(path: Path) -> str | None:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
+async def serve(config: Config, jobs: list[CrawlJob] | Schedule, *, source_titles: dict[str, str],
+                replay: Path | None = None, crawl_log_level: str = "WARNING",
+                schedule_path: Path | None = None, known_sources: Callable[[], dict] | None = None) -> None:
     from bot.sender import ConsoleSender, TelegramSender, deliver_forever
 
+    from .schedule import DEFAULT_UPKEEP
+    from .upkeep import sweep_stale_runs
+
+    schedule = jobs if isinstance(jobs, Schedule) else Schedule(list(jobs), DEFAULT_UPKEEP)
     db = open_db(config.db_path)
-    stop = asyncio.Event()
+    stop, hup = asyncio.Event(), asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    loop.add_signal_handler(signal.SIGHUP, hup.set)
 
     launcher = CrawlLauncher(config, replay=replay, log_level=crawl_log_level)
+    service = Service(config, schedule, launcher=launcher, db=db, schedule_path=schedule_path,
+                      known_sources=known_sources)
+    swept = sweep_stale_runs(db, older_than=service.stale_after())
+    if swept:
+        logger.warning("start: %d crawl run(s) left running by a stopped process marked interrupted", swept)
     scheduler = AsyncIOScheduler(event_loop=loop)
-    now = dt.datetime.now(dt.timezone.utc)
-    for job in jobs:
-        scheduler.add_job(
-            launcher.run_job, job.trigger(), args=[job], id=job.name, name=job.name,
-            max_instances=1, coalesce=True, misfire_grace_time=None, next_run_time=now,
-        )
+    service.install(scheduler)
 
     app = None
     if config.token:
         from bot.app import build_application, register_commands
 
         app = build_application(config, db)
+        app.bot_data["launcher"] = launcher
         await app.initialize()
         await register_commands(app)
         await app.start()
         await app.updater.start_polling(poll_interval=0.0, timeout=10, drop_pending_updates=False)
         sender = TelegramSender(app.bot, db, source_titles=source_titles)
+        service.digest_sender = app.bot_data.get("send_digest")
         me = app.bot.username
         logger.info("connected to Telegram as @%s", me)
-        print(f"newsradar is running as @{me}; {len(jobs)} crawl job(s) scheduled. Ctrl-C stops it.", flush=True)
+        print(f"newsradar is running as @{me}; {len(schedule.jobs)} crawl job(s) scheduled. Ctrl-C stops it.", flush=True)
     else:
         sender = ConsoleSender(db, write=lambda text: print(text, flush=True))
         print(CONNECT_HINT, flush=True)
-        print(f"newsradar is running; {len(jobs)} crawl job(s) scheduled. Ctrl-C stops it.", flush=True)
+        print(f"newsradar is running; {len(schedule.jobs)} crawl job(s) scheduled. Ctrl-C stops it.", flush=True)
 
     scheduler.start()
+    watcher = asyncio.ensure_future(service.watch(stop, hup))
+    delivery = asyncio.ensure_future(deliver_forever(sender, stop))
     try:
-        await deliver_forever(sender, stop)
+        await stop.wait()
     finally:
+        started = time.monotonic()
         logger.info("stopping: no new crawls, finishing sends, stopping crawls")
+        stop.set()
         scheduler.pause()
-        await launcher.stop_all()
+        launcher.accepting = False
+
+        async def finish_sends() -> None:
+            _, late = await asyncio.wait([delivery], timeout=SEND_GRACE)
+            for task in late:  # a paced batch still waiting: its unsent rows' leases expire, then resent
+                task.cancel()
+
+        await asyncio.gather(finish_sends(), launcher.stop_all(), watcher, *service._pending,
+                             return_exceptions=True)
         scheduler.shutdown(wait=False)
         if app is not None:
             await app.updater.stop()
             await app.stop()
             await app.shutdown()
         db.close()
+        logger.info("stopped seconds=%.1f", time.monotonic() - started)
