@@ -48,6 +48,12 @@ class Config:
     allowed: frozenset[int] = frozenset()
     sources_file: Path | None = None
     contact_url: str | None = None
+    # The bot's abuse limits and the sender's knobs (tests shrink lease and backoff).
+    max_rules: int = 50
+    commands_per_minute: int = 20
+    send_lease: dt.timedelta = dt.timedelta(seconds=60)
+    retry_base: dt.timedelta = dt.timedelta(seconds=1)
+    retry_max: dt.timedelta = dt.timedelta(minutes=5)
     extra: dict = field(default_factory=dict)
 
     def may_use(self, chat_id: int) -> bool:
@@ -71,4 +77,23 @@ def load_config(db: str | None = None, env: dict[str, str] | None = None) -> Con
         allowed=frozenset() if allow_all else parse_chat_ids(allow, what="NEWSRADAR_ALLOW"),
         sources_file=Path(env["NEWSRADAR_SOURCES"]) if env.get("NEWSRADAR_SOURCES") else None,
         contact_url=env.get("NEWSRADAR_CONTACT_URL") or None,
+        max_rules=_count(env, "NEWSRADAR_MAX_RULES", 50),
+        commands_per_minute=_count(env, "NEWSRADAR_COMMANDS_PER_MINUTE", 20),
+        send_lease=_duration(env, "NEWSRADAR_SEND_LEASE", dt.timedelta(seconds=60)),
+        retry_base=_duration(env, "NEWSRADAR_RETRY_BASE", dt.timedelta(seconds=1)),
+        retry_max=_duration(env, "NEWSRADAR_RETRY_MAX", dt.timedelta(minutes=5)),
     )
+
+
+def _count(env, name: str, default: int) -> int:
+    text = (env.get(name) or "").strip()
+    if not text:
+        return default
+    if not text.isdigit() or int(text) < 1:
+        raise ConfigError(f"{name} must be a whole number of at least 1, not {text!r}.")
+    return int(text)
+
+
+def _duration(env, name: str, default: dt.timedelta) -> dt.timedelta:
+    text = (env.get(name) or "").strip()
+    return parse_duration(text, what=name) if text else default
