@@ -20,7 +20,9 @@ import regex
 import trafilatura
 from lxml.html import HtmlElement
 
-from .boilerplate import clean_paragraphs, normalise, paragraphs_from_html, paragraphs_from_text, prune_tree
+from .boilerplate import (
+    clean_paragraphs, normalise, paragraphs_from_html, paragraphs_from_text, prune_teasers, prune_tree,
+)
 from .charset import decode_html, looks_like_html
 from .dates import complete_year, parse_datetime, yearless_date, zone
 from .jsonld import (
@@ -140,25 +142,49 @@ def _article_region(tree: HtmlElement) -> HtmlElement:
     return tree
 
 
+_INLINE = frozenset({"a", "b", "strong", "i", "em", "span", "u", "small", "sup", "sub", "font", "abbr", "cite", "q", "time", "mark"})
+
+
 def _paragraphs_from_breaks(div: HtmlElement) -> HtmlElement:
-    """The div with each run of loose text turned into a <p>, the way trafilatura expects prose."""
+    """The div with each <br>-separated run of text and inline elements turned into a <p>.
+
+    That is the shape trafilatura's fast pass reads, and it lets a trailing
+    "Watch <link>" line be judged as a teaser of its own.
+    """
     rebuilt = lxml.html.Element("div")
+    current: HtmlElement | None = None
 
     def add_text(text: str | None) -> None:
-        if text and text.strip():
-            lxml.etree.SubElement(rebuilt, "p").text = text.strip()
+        nonlocal current
+        if not text or not text.strip():
+            return
+        if current is None:
+            current = lxml.etree.SubElement(rebuilt, "p")
+        if len(current):
+            current[-1].tail = (current[-1].tail or "") + text
+        else:
+            current.text = (current.text or "") + text
 
     add_text(div.text)
     for child in list(div):
         tail, child.tail = child.tail, None
-        if child.tag != "br":
+        if child.tag == "br":
+            current = None
+        elif isinstance(child.tag, str) and child.tag in _INLINE:
+            if current is None:
+                current = lxml.etree.SubElement(rebuilt, "p")
+            current.append(child)
+        else:
             rebuilt.append(child)
+            current = None
         add_text(tail)
     return rebuilt
 
 
 def _trafilatura_body(tree: HtmlElement, url: str, teasers: list[str]) -> list[str]:
     region = _article_region(tree)
+    if region is not tree:
+        teasers = teasers + prune_teasers(region)  # paragraphs rebuilt from <br> runs are new blocks
     options = dict(url=url, favor_precision=True, include_comments=False, include_tables=True,
                    deduplicate=False, with_metadata=False, output_format="txt")
     # The fast pass skips trafilatura's readability/jusText comparison, which costs

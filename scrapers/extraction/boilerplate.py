@@ -32,7 +32,9 @@ _PROMO_LINE = re.compile(
     r"^\W*(?:subscribe\s+(?:to|now)|sign\s+up\s+(?:for|to)|follow\s+us\s+on|join\s+(?:us|our)\s+on|"
     r"download\s+(?:the|our)\s+\w*\s*app|catch\s+all\s+the\s+.{0,60}news|get\s+the\s+latest\s+.{0,40}news|"
     r"for\s+(?:all\s+the\s+)?(?:latest|more)\s+.{0,40}news,?\s+(?:download|follow|visit|click)|"
-    r"click\s+here\s+to|share\s+this\s+(?:article|story)|first\s+published\s*:|"
+    r"click\s+here\s+to|share\s+this\s+(?:article|story)|first\s+published\s*:|our\s+standards\s*:|"
+    r"read\s+this\s+(?:story|article)\s+in\s+\w+$|この記事は(?:有料)?会員限定|続きを読む|続きは(?:会員|有料)|"
+    r"(?:無料)?会員登録(?:すると|で)|.{0,20}ニュースを英語で読む$|"
     r"(?:this|the)\s+story\s+(?:has\s+been|was)\s+(?:published|auto-generated)\s+from\s+a\s+(?:wire|syndicated))",
     re.I,
 )
