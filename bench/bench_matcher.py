@@ -19,10 +19,12 @@ from __future__ import annotations
 import argparse
 import bisect
 import itertools
+import json
 import random
 import resource
 import statistics
 import time
+from pathlib import Path
 
 from rules import Document, Matcher, analyze, parse
 
@@ -169,6 +171,31 @@ def run(rule_count: int, articles: list[Document], naive_articles: int,
           f"(from {len(sample):,} rules)")
 
 
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "real"
+
+
+def time_real_articles() -> None:
+    """Tokenising cost on real articles in each script, when the shared fixtures are there."""
+    folder = SHARED / "groundtruth"
+    if not folder.is_dir():
+        print("(shared real fixtures not found: skipping the per-script tokenising figures)")
+        return
+    for path in sorted(folder.glob("fundus_*.json")):
+        record = next(iter(json.loads(path.read_text(encoding="utf-8")).values()))
+        if "body" not in record:
+            continue
+        body = "\n\n".join(p for sec in record["body"]["sections"] for p in sec["paragraphs"])
+        doc = Document(title=record.get("title") or "", body=body)
+        times = []
+        for _ in range(20):
+            t0 = time.perf_counter()
+            analyze(doc)
+            times.append(time.perf_counter() - t0)
+        words = len(analyze(doc).words("body"))
+        print(f"  tokenising {path.stem[7:]:<24} {len(body):>6,} chars {words:>6,} tokens  "
+              f"p50 {percentile(times, 0.5) * 1000:5.2f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rules", type=int, nargs="+", default=[10_000, 100_000])
@@ -185,6 +212,7 @@ def main() -> None:
     print(f"{len(articles)} articles of ~{words:,.0f} words; seed {args.seed}")
     for count in args.rules:
         run(count, articles, args.naive_articles, watched, common, rng)
+    time_real_articles()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory {peak:,.0f} MB")
 

@@ -33,14 +33,16 @@ TOKEN_RE = regex.compile(
     rf"[{_CJK_CLASS}]|[[\p{{L}}\p{{M}}\p{{N}}]--[{_CJK_CLASS}]]+", regex.V1
 )
 CJK_CHAR_RE = regex.compile(rf"[{_CJK_CLASS}]")
+# The same tokens, found faster: a run of CJK characters is one match, split afterwards.
+_RUNS_RE = regex.compile(
+    rf"([{_CJK_CLASS}]+)|[[\p{{L}}\p{{M}}\p{{N}}]--[{_CJK_CLASS}]]+", regex.V1)
 _ASCII_TOKEN_RE = re.compile(r"[a-z0-9]+")
 _ASCII_TOKEN_ANYCASE_RE = re.compile(r"[A-Za-z0-9]+")
 
 _WORD_CHAR_RE = regex.compile(r"[\p{L}\p{M}\p{N}]")
 _WORD_RE = regex.compile(r"[\p{L}\p{M}\p{N}]+")
-_NON_ASCII_RUN_RE = re.compile(r"[^\x00-\x7f]+")
-_CLUSTER_RE = regex.compile(r"\X")
 _LATIN_RE = regex.compile(r"\p{Latin}")
+_CLUSTER_RE = regex.compile(r"\X")
 _INHERITED_RE = regex.compile(r"\p{Script=Inherited}")
 # Latin letters that carry their "accent" in the letter itself, so NFD cannot split it off.
 _LATIN_LETTERS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i",
@@ -49,7 +51,7 @@ _LATIN_LETTERS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı"
 
 @lru_cache(maxsize=65536)
 def _fold_cluster(cluster: str) -> str:
-    """Fold one grapheme cluster: NFKC, case fold, and strip marks from Latin letters."""
+    """Fold a few letters: NFKC, case fold, and strip marks from Latin letters."""
     folded = unicodedata.normalize("NFKC", cluster).casefold()
     if folded.isascii():
         return folded
@@ -78,8 +80,18 @@ def _folds_to_itself(ch: str) -> bool:
 
 
 @lru_cache(maxsize=65536)
+def _is_mark(ch: str) -> bool:
+    return unicodedata.category(ch).startswith("M")
+
+
+@lru_cache(maxsize=65536)
 def _is_word_char(ch: str) -> bool:
     return bool(_WORD_CHAR_RE.match(ch))
+
+
+@lru_cache(maxsize=1024)
+def _any_of(chars: frozenset[str]) -> re.Pattern:
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]")
 
 
 def _non_ascii(text: str) -> list[str]:
@@ -94,24 +106,39 @@ def _fold_with_offsets(text: str) -> tuple[str, list[int] | None, list[int] | No
     """
     if text.isascii():
         return text.lower(), None, None
-    if all(map(_folds_to_itself, _non_ascii(text))) and unicodedata.is_normalized("NFKC", text):
+    changing = frozenset(c for c in _non_ascii(text) if not _folds_to_itself(c))
+    if not changing:
         return text.lower(), None, None
+    # Copy what folds to itself (lowercased), fold the rest in small segments: a stretch
+    # of characters that change, with the letter before a combining mark and the marks
+    # after, so that NFKC sees whole letters (ｶﾞ, e + U+0301).
     pieces: list[str] = []
     sources: list[tuple[int, int, int]] = []      # (start, end, folded length)
     pos = 0
-    for run in _NON_ASCII_RUN_RE.finditer(text):
-        a, b = run.span()
-        # A combining mark after an ASCII letter ("e" + U+0301) is folded with it.
-        if a > pos and unicodedata.category(text[a]).startswith("M"):
-            a -= 1
-        if a > pos:
-            pieces.append(text[pos:a].lower())
-            sources.append((pos, a, a - pos))
-        for cluster in _CLUSTER_RE.finditer(text, a, b):
-            piece = _fold_cluster(cluster.group())
+    size = len(text)
+    for found in _any_of(changing).finditer(text):
+        j = found.start()
+        if j < pos:
+            continue
+        first = max(pos, j - 1) if _is_mark(text[j]) else j
+        last = j + 1
+        while last < size and text[last] > "\x7f" and (
+                text[last] in changing or _is_mark(text[last])):
+            last += 1
+        if first > pos:
+            pieces.append(text[pos:first].lower())
+            sources.append((pos, first, first - pos))
+        piece = _fold_cluster(text[first:last])
+        if len(piece) == last - first:
             pieces.append(piece)
-            sources.append((cluster.start(), cluster.end(), len(piece)))
-        pos = b
+            sources.append((first, last, len(piece)))
+        else:
+            # Lengths change (ｶﾞ is one ガ): map offsets letter by letter.
+            for cluster in _CLUSTER_RE.finditer(text, first, last):
+                piece = _fold_cluster(cluster.group())
+                pieces.append(piece)
+                sources.append((cluster.start(), cluster.end(), len(piece)))
+        pos = last
     if pos < len(text):
         pieces.append(text[pos:].lower())
         sources.append((pos, len(text), len(text) - pos))
@@ -138,7 +165,7 @@ def _word_re(folded: str):
     if not wordy:
         return _ASCII_TOKEN_RE          # only punctuation such as curly quotes
     if any(CJK_CHAR_RE.match(c) for c in wordy):
-        return TOKEN_RE
+        return _RUNS_RE
     return _WORD_RE
 
 
@@ -168,17 +195,35 @@ class TokenizedText:
         self._starts = starts
         self._ends = ends
         self._spans: list[tuple[int, int]] | None = None
-        self.words: list[str] = _word_re(folded).findall(folded)
+        pattern = _word_re(folded)
+        if pattern is not _RUNS_RE:
+            self.words: list[str] = pattern.findall(folded)
+        else:
+            self.words = []
+            for match in pattern.finditer(folded):
+                if match.group(1):
+                    self.words.extend(match.group())      # one token per character
+                else:
+                    self.words.append(match.group())
 
     @property
     def spans(self) -> list[tuple[int, int]]:
         if self._spans is None:
-            found = _word_re(self._folded).finditer(self._folded)
-            if self._starts is None:
-                self._spans = [m.span() for m in found]
+            pattern = _word_re(self._folded)
+            if pattern is not _RUNS_RE:
+                spans = [m.span() for m in pattern.finditer(self._folded)]
             else:
+                spans = []
+                for match in pattern.finditer(self._folded):
+                    start, end = match.span()
+                    if match.group(1):
+                        spans.extend((i, i + 1) for i in range(start, end))
+                    else:
+                        spans.append((start, end))
+            if self._starts is not None:
                 starts, ends = self._starts, self._ends
-                self._spans = [(starts[m.start()], ends[m.end() - 1]) for m in found]
+                spans = [(starts[a], ends[b - 1]) for a, b in spans]
+            self._spans = spans
         return self._spans
 
 

@@ -89,6 +89,21 @@ def test_indexed_matcher_agrees_with_reference_evaluator(texts, doc):
     assert matcher.check_all(doc) == [i for i, _ in expected]
 
 
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts=st.lists(rule_text, min_size=2, max_size=8), doc=document, data=st.data())
+def test_matcher_after_removals_agrees_with_the_rules_left(texts, doc, data):
+    rules = {i: _parse_or_skip(t) for i, t in enumerate(texts)}
+    matcher = Matcher()
+    for i, rule in rules.items():
+        matcher.add(i, rule)
+    for i in data.draw(st.sets(st.sampled_from(sorted(rules)))):
+        matcher.remove(i)
+        del rules[i]
+    assert len(matcher) == len(rules)
+    assert [m.rule_id for m in matcher.match(doc)] == [
+        i for i, rule in sorted(rules.items()) if rule.matches(doc)]
+
+
 @settings(max_examples=300, deadline=None)
 @given(text=rule_text)
 def test_canonical_form_parses_back_to_the_same_tree(text):
