@@ -114,3 +114,9 @@ def test_bodies_that_are_not_html_raise_one_sentence(body, content_type, message
 def test_unknown_charset_label_falls_through_to_the_page():
     body = _hindi_page().encode("utf-8")
     assert HI_TITLE in decode_html(body, "text/html; charset=x-no-such-charset")
+
+
+def test_hindi_text_under_an_english_template_is_hindi():
+    page = _hindi_page().replace("<html>", '<html lang="en">')
+    ex = extract_article(page, "https://hindi.business-standard.com/india/modi-japan-talks-124061000456_1.html")
+    assert ex.language == "hi"

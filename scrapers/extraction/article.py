@@ -330,8 +330,10 @@ def extract_article(html: str, url: str, *, default_tz: str | None = None) -> Ex
     authors = list(dict.fromkeys(a for a in authors if a and a.lower() not in _PLACEHOLDER_AUTHORS))
     section = text_of(node.get("articleSection")) or (site.section if site else None) or meta.section
     image = meta.absolute(image_of(node.get("image")) or (site.image if site else None)) or meta.image
-    language = (language_code(text_of(node.get("inLanguage"))) or meta.declared_language()
-                or detect_language(body or title or ""))
+    declared = language_code(text_of(node.get("inLanguage"))) or meta.declared_language()
+    detected = detect_language(body or title or "")
+    # Templates often say lang="en" whatever the edition; the script of the text decides then.
+    language = detected if declared == "en" and detected not in (None, "en") else (declared or detected)
 
     is_article, reason = _classify(url, nodes, article_node, site, meta, count_words(body), published is not None)
     return Extracted(

@@ -144,11 +144,11 @@ def language_code(value: object) -> str | None:
 
 
 def detect_language(text: str) -> str | None:
-    """The language by script, for pages that do not declare one."""
+    """The language by its script's share of the letters (Japanese when kana appear among Han)."""
     sample = text[:3000]
     counts = {code: len(pattern.findall(sample)) for code, pattern in _SCRIPTS}
     if counts["ja"] >= 10:
-        return "ja"
+        counts["ja"] += counts.pop("zh")
     code, count = max(counts.items(), key=lambda item: item[1])
     return code if count >= 20 else None
 
