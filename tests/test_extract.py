@@ -82,10 +82,12 @@ def _hindu_page() -> str:
         "@context": "https://schema.org",
         "@graph": [
             {"@type": "WebSite", "name": "The Hindu", "url": "https://www.thehindu.com/"},
+            {"@type": "WebPage", "name": "Modi, Japanese PM review bullet train project", "description": "Page."},
             {"@type": "BreadcrumbList", "itemListElement": []},
             {
                 "@type": "NewsArticle",
                 "headline": "Modi, Japanese PM review bullet train project",
+                "description": "The leaders discussed the Mumbai&#8211;Ahmedabad rail line and chips.",
                 "url": "https://www.thehindu.com/news/national/modi-japan-bullet-train/article68123456.ece",
                 "datePublished": "2024-06-10T19:36:27+05:30",
                 "dateModified": "2024-06-10T21:02:00+05:30",
@@ -151,6 +153,7 @@ def test_hindu_json_ld_page_drops_the_also_read_line_from_article_body():
     assert ex.modified == datetime(2024, 6, 10, 21, 2, tzinfo=IST)
     assert ex.authors == ["Suhasini Haidar"]
     assert ex.section == "National" and ex.language == "en"
+    assert ex.summary == "The leaders discussed the Mumbai\u2013Ahmedabad rail line and chips."
     assert ex.image == "https://www.thehindu.com/static/modi-japan.jpg"
     assert ex.canonical_url == url
     assert ex.amp_url == url + "/amp/"
@@ -354,6 +357,7 @@ def test_next_data_article_is_found_by_shape_not_by_one_sites_path():
     ex = extract_article(page, "https://www.example-times.in/world/modi-japan-review-bullet-train-101718000.html")
     assert ex.method == "next_data" and ex.is_article
     assert ex.title == "Modi and Japan's PM review bullet train"
+    assert ex.summary is None
     assert ex.published == datetime(2024, 6, 10, 9, 15, tzinfo=timezone.utc)
     assert ex.authors == ["Ravi Kumar", "Aiko Tanaka"] and ex.section == "World"
     assert ex.body.split("\n\n") == PARAGRAPHS

@@ -341,6 +341,7 @@ def extract_article(html: str, url: str, *, default_tz: str | None = None) -> Ex
         published=published, modified=modified, authors=authors,
         section=normalise(html_lib.unescape(section)) if section else None,
         language=language, image=image, is_article=is_article, reason=reason, method=method or "none",
+        summary=_clean_title(text_of(node.get("description")) or meta.description),
     )
 
 

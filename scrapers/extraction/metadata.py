@@ -107,6 +107,10 @@ class PageMeta:
         return [part.strip() for part in re.split(r"\s*(?:,|\band\b|&)\s*", value) if part.strip()]
 
     @property
+    def description(self) -> str | None:
+        return self.first(("og:description", "description", "twitter:description"))
+
+    @property
     def section(self) -> str | None:
         return self.first(("article:section", "section", "parsely-section", "cxenseparse:recs:category", "og:section"))
 

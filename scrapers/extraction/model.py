@@ -32,6 +32,7 @@ class Extracted:
     is_article: bool = False
     reason: str = ""
     method: str = ""
+    summary: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-serialisable dict; datetimes become ISO 8601 strings with their offset."""
