@@ -316,18 +316,19 @@ async def _run_rule(update: Update, context, text: str, *, heading: str) -> None
     except rules.RuleError as exc:
         await _reply(update, f"That rule has a problem: {exc}")
         return
-    found, total = await asyncio.to_thread(_search_in_thread, db.conn, rule)
+    path = db.execute("PRAGMA database_list").fetchone()[2]
+    found, total = await asyncio.to_thread(_search_in_thread, path, rule)
     tz = get_settings(db, update.effective_chat.id)["tz"]
     await _reply(update, _results(found, total, tz, heading=heading), html_text=True)
 
 
-def _search_in_thread(conn, rule):
-    # sqlite3 connections refuse other threads; a read-only second connection does the scan.
+def _search_in_thread(path: str, rule):
+    # sqlite3 connections refuse other threads; a second connection does the scan there,
+    # so a slow search never stalls delivery or other chats.
     import sqlite3
 
     import sqlite_utils
 
-    path = conn.execute("PRAGMA database_list").fetchone()[2]
     reader = sqlite_utils.Database(sqlite3.connect(path, timeout=30))
     try:
         return find_articles(reader, rule)
