@@ -225,12 +225,13 @@ class _Parser:
         self.pos += 1
         return lexeme
 
-    def count_term(self) -> None:
+    def count_term(self, column: int) -> None:
         self.counter[0] += 1
         if self.counter[0] > MAX_TERMS:
+            column = self.outer_column or column
             raise _TooManyTerms(
-                f"The rule has more than {MAX_TERMS} terms (counting those in its aliases), "
-                f"the limit; split it into several rules.", self.outer_column or 1)
+                f"The rule goes over the limit of {MAX_TERMS} terms at column {column} "
+                f"(counting those in its aliases); split it into several rules.", column)
 
     # --- grammar ---------------------------------------------------------------------
 
@@ -268,13 +269,19 @@ class _Parser:
 
     def unary(self) -> Node:
         lexeme = self.peek()
-        if lexeme.kind == "not":
-            self.take()
-            if self.peek().kind not in _STARTS_OPERAND:
-                raise self.error(f"{lexeme.spelled} {{at}} needs a term to exclude, as in "
-                                 f"{_EXAMPLES['not']}.", lexeme.column)
-            return Not(self.unary(), column=lexeme.column)
-        return self.near()
+        if lexeme.kind != "not":
+            return self.near()
+        self.take()
+        nxt = self.peek()
+        if nxt.kind == "not":
+            # "--cricket" is more likely a slip than a wish to require cricket.
+            raise self.error(f"{nxt.spelled} {{at}} follows another exclusion and the two "
+                             f"would cancel out; keep one, as in {_EXAMPLES['not']}.",
+                             nxt.column)
+        if nxt.kind not in _STARTS_OPERAND:
+            raise self.error(f"{lexeme.spelled} {{at}} needs a term to exclude, as in "
+                             f"{_EXAMPLES['not']}.", lexeme.column)
+        return Not(self.near(), column=lexeme.column)
 
     def near(self) -> Node:
         left = self.primary()
@@ -406,7 +413,7 @@ class _Parser:
             if len(found[-1]) < MIN_PREFIX:
                 raise self.error(f"The * {{at}} needs at least {MIN_PREFIX} letters before it, "
                                  f"as in {_EXAMPLES['prefix']}.", star_column)
-        self.count_term()
+        self.count_term(column)
         shown = spelled[1:-1].strip() if phrase else spelled
         return Words(tuple(found), prefix, None, shown, column)
 

@@ -42,6 +42,8 @@ ERRORS = [
     ("NOT", 1, "needs a term to exclude"),
     ("Modi -", 6, "must touch what it excludes"),
     ("Modi - cricket", 6, "must touch what it excludes"),
+    ("Modi --cricket", 7, "would cancel out"),
+    ("Modi NOT -cricket", 10, "would cancel out"),
     ("Modi & Shah", 6, "use AND (or +)"),
     # parentheses
     ("()", 1, "Empty parentheses"),
@@ -125,12 +127,22 @@ def test_rule_at_the_length_limit_parses():
 
 def test_too_many_terms():
     parse(" OR ".join(f"name{i}" for i in range(MAX_TERMS)))
-    with pytest.raises(RuleError, match=f"more than {MAX_TERMS} terms"):
-        parse(" OR ".join(f"name{i}" for i in range(MAX_TERMS + 1)))
+    too_many = " OR ".join(f"name{i}" for i in range(MAX_TERMS + 1))
+    with pytest.raises(RuleError, match=f"limit of {MAX_TERMS} terms at column") as caught:
+        parse(too_many)
+    assert caught.value.column == too_many.index(f"name{MAX_TERMS}") + 1
 
 
 def test_too_many_terms_counts_what_aliases_bring():
     aliases = {"many": " OR ".join(f"name{i}" for i in range(30))}
     parse("@many", aliases=aliases)
-    with pytest.raises(RuleError, match="counting those in its aliases"):
+    with pytest.raises(RuleError, match="counting those in its aliases") as caught:
         parse("@many + (Modi OR @many)", aliases=aliases)
+    assert caught.value.column == 18                 # the alias use that went over
+
+
+@pytest.mark.parametrize("text", ["x " + "-" * 497 + "y", "x " + "NOT " * 120 + "y",
+                                  "(" * 10 + "x" + ")" * 10 + " -y" * 50])
+def test_pathological_rules_give_an_error_not_a_crash(text):
+    with pytest.raises(RuleError):
+        parse(text)
