@@ -107,6 +107,10 @@ def sources(state: State, as_json: bool, health: bool) -> None:
 @cli.command()
 @click.argument("source_names", nargs=-1, metavar="SOURCE...")
 @click.option("--all", "all_sources", is_flag=True, help="Crawl every known source.")
+@click.option("--since", default=None, metavar="DATE",
+              help="Backfill: walk the sources' dated archives from DATE (YYYY-MM-DD) instead of their feeds.")
+@click.option("--until", default=None, metavar="DATE",
+              help="Backfill up to and including DATE (default: today). Needs --since.")
 @click.option("--replay", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Serve every request from this WARC file (a request not in it gets a 404).")
 @click.option("--record", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -118,8 +122,18 @@ def sources(state: State, as_json: bool, health: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the run summaries as JSON.")
 @click.pass_obj
 @_friendly
-def crawl(state: State, source_names, all_sources, replay, record, freshness, overrides, as_json) -> None:
-    """Crawl sources now: store new articles and queue alerts for matching rules."""
+def crawl(state: State, source_names, all_sources, since, until, replay, record, freshness, overrides,
+          as_json) -> None:
+    """Crawl sources now: store new articles and queue alerts for matching rules.
+
+    With --since, backfill instead: walk each source's dated sitemaps for the range,
+    with a progress line on stderr. Stop it any time; the same command resumes without
+    fetching again what is stored. Backfilled articles older than the freshness window
+    are stored and searchable, never alerted.
+    """
+    import datetime as dt
+
+    from scrapers.backfill import BackfillError, Progress, check_backfill, parse_day
     from scrapers.crawl import build_settings, run_crawl
 
     known = state.sources()
@@ -136,21 +150,37 @@ def crawl(state: State, source_names, all_sources, replay, record, freshness, ov
         if not sep or not name.isupper():
             raise click.UsageError(f"-s takes NAME=VALUE with an upper-case Scrapy setting name, not {pair!r}.")
         extra[name] = value
+    backfill = {}
+    if until and not since:
+        raise click.UsageError("--until needs --since: say where the backfill starts.")
+    if since:
+        try:
+            first = parse_day(since, what="--since")
+            last = parse_day(until, what="--until") if until else dt.date.today()
+            if all_sources:
+                chosen = [s for s in chosen if s.archives]
+            check_backfill(chosen, first, last)
+        except BackfillError as exc:
+            raise click.ClickException(str(exc)) from None
+        label = "backfill " + ", ".join(s.name for s in chosen)
+        backfill = {"since": first, "until": last, "progress": Progress(sys.stderr, label=label)}
     settings = build_settings(
         state.config.db_path, replay=replay, record=record, freshness=window,
         sources_file=state.config.sources_file, log_level=state.log_level, overrides=extra,
     )
-    summaries = run_crawl(chosen, settings)
+    summaries = run_crawl(chosen, settings, **backfill)
     if as_json:
         _emit_json([s.__dict__ for s in summaries])
-        return
-    for s in summaries:
-        click.echo(
-            f"{s.source}: {s.status}, {s.pages} pages, {s.articles_new} new, "
-            f"{s.articles_updated} updated, {s.alerts} alerts, {len(s.errors)} errors"
-        )
-        for err in s.errors[:10]:
-            click.echo(f"  {err['url']}: {err['reason']}")
+    else:
+        for s in summaries:
+            click.echo(
+                f"{s.source}: {s.status}, {s.pages} pages, {s.articles_new} new, "
+                f"{s.articles_updated} updated, {s.alerts} alerts, {len(s.errors)} errors"
+            )
+            for err in s.errors[:10]:
+                click.echo(f"  {err['url']}: {err['reason']}")
+    if backfill and any(s.status == "interrupted" for s in summaries):
+        click.echo("The backfill was interrupted; run the same command again to carry on.", err=True)
 
 
 # -- rules ------------------------------------------------------------------------

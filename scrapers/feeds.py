@@ -7,10 +7,11 @@ matching local names, since outlets use non-standard ones (The Hindu's news site
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 
-from lxml import etree
+from lxml import etree, html as lxml_html
 
 
 class FeedError(ValueError):
@@ -27,7 +28,7 @@ class Entry:
 
 @dataclass(frozen=True)
 class Listing:
-    kind: str  # "rss", "atom", "urlset" or "sitemapindex"
+    kind: str  # "rss", "atom", "urlset", "sitemapindex", "html" or "json"
     entries: list[Entry]
 
 
@@ -52,27 +53,65 @@ def _first_text(el, *names: str) -> str | None:
     return None
 
 
+# Offsets written without their leading zero, as Mint's feed does ("+5:30").
+_SHORT_OFFSET = re.compile(r"([+-])(\d):?(\d\d)$")
+# "Sunday, June 27, 2021 02:56 PM +0530" (The New Indian Express).
+_LONG_US = re.compile(
+    r"^(?:[A-Za-z]+,\s*)?([A-Za-z]+)\s+(\d{1,2}),\s*(\d{4})\s+(\d{1,2}):(\d\d)(?::(\d\d))?\s*([AP]M)?\s*([+-]\d{4})$",
+    re.IGNORECASE,
+)
+_MONTHS = {m.lower(): i for i, m in enumerate(
+    ["", "january", "february", "march", "april", "may", "june", "july", "august",
+     "september", "october", "november", "december"]) if m}
+
+
 def parse_date(text: str | None) -> dt.datetime | None:
-    """RFC 822 (RSS) or ISO 8601 (Atom, sitemaps); None when unreadable or without a zone."""
+    """RFC 822 (RSS) or ISO 8601 (Atom, sitemaps), plus the variants Indian feeds use.
+
+    None when unreadable or without a zone: a zoneless time in a feed is a guess we
+    leave to the article page.
+    """
     if not text:
         return None
-    text = text.strip()
+    text = " ".join(text.split())
     try:
         value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        try:
-            value = parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            return None
-    if value.tzinfo is None:
+        value = _rfc822(text) or _rfc822(_SHORT_OFFSET.sub(r"\g<1>0\2\3", text)) or _long_us(text)
+    if value is None or value.tzinfo is None:
         return None
     return value
+
+
+def _rfc822(text: str) -> dt.datetime | None:
+    try:
+        value = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return value if value.tzinfo is not None else None
+
+
+def _long_us(text: str) -> dt.datetime | None:
+    m = _LONG_US.match(text)
+    if not m or m.group(1).lower() not in _MONTHS:
+        return None
+    month, day, year, hour, minute, second, half, offset = m.groups()
+    hour = int(hour) % 12 + (12 if half and half.upper() == "PM" else 0) if half else int(hour)
+    sign = 1 if offset[0] == "+" else -1
+    zone = dt.timezone(sign * dt.timedelta(hours=int(offset[1:3]), minutes=int(offset[3:5])))
+    try:
+        return dt.datetime(int(year), _MONTHS[month.lower()], int(day), hour, int(minute),
+                           int(second or 0), tzinfo=zone)
+    except ValueError:
+        return None
 
 
 def parse_listing(body: bytes) -> Listing:
     """Parse a feed or sitemap body; raises FeedError saying what is wrong with it."""
     if not body or not body.strip():
         raise FeedError("the document is empty")
+    if _HTML_START.match(body):
+        raise FeedError("it is an HTML page, neither a feed nor a sitemap (a bot wall, or the feed moved)")
     try:
         root = etree.fromstring(body.strip(), parser=_PARSER)
     except etree.XMLSyntaxError as exc:
@@ -122,6 +161,33 @@ def parse_listing(body: bytes) -> Listing:
             ))
         return Listing(kind, entries)
     raise FeedError(f"its root element <{kind}> is neither a feed nor a sitemap")
+
+
+_HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.IGNORECASE | re.DOTALL)
+
+
+def parse_html_listing(body: bytes, base_url: str) -> Listing:
+    """The links of an HTML listing page (a ministry's press-release index), absolute.
+
+    The caller keeps those that look like the source's article URLs.
+    """
+    if not body or not body.strip():
+        raise FeedError("the document is empty")
+    try:
+        doc = lxml_html.fromstring(body, base_url=base_url)
+    except (etree.ParserError, ValueError) as exc:
+        raise FeedError(f"it is not a readable HTML page ({exc})") from None
+    doc.make_links_absolute(base_url, resolve_base_href=True)
+    seen: set[str] = set()
+    entries = []
+    for a in doc.iter("a"):
+        href = (a.get("href") or "").strip()
+        if not href or href in seen:
+            continue
+        seen.add(href)
+        title = " ".join(a.text_content().split()) or None
+        entries.append(Entry(url=href, title=title))
+    return Listing("html", entries)
 
 
 def _guid_link(item) -> str | None:

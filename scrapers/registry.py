@@ -1,17 +1,65 @@
-"""The source registry: newsradar's outlets, from the bundled sources.yaml plus an optional file."""
+"""The source registry: newsradar's outlets, from the bundled sources.yaml plus an optional file.
+
+A source says where to start (feeds, news sitemaps, HTML listing pages), which hosts
+its links may lead to, what an article URL looks like, and, for backfill, which dated
+archives exist (URL templates filled in per day or month). ``spider`` names a per-site
+spider when the generic one does not suffice (see ``scrapers.spiders.SPIDERS``).
+"""
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import re
+import string
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import yaml
 
 
 class SourceError(ValueError):
     """A source name or a sources file that cannot be used, in one sentence."""
+
+
+# Placeholders an archive URL template may use, each a function of the period's first day.
+_PLACEHOLDERS = {
+    "yyyy": lambda d: f"{d.year:04d}",
+    "mm": lambda d: f"{d.month:02d}",
+    "dd": lambda d: f"{d.day:02d}",
+    "m": lambda d: str(d.month),
+    "d": lambda d: str(d.day),
+    "monthname": lambda d: calendar.month_name[d.month].lower(),
+    "Monthname": lambda d: calendar.month_name[d.month],
+    "mon": lambda d: calendar.month_abbr[d.month].lower(),
+}
+PERIODS = ("day", "month")
+
+
+@dataclass(frozen=True)
+class Archive:
+    """A dated archive: one sitemap (or listing page) per day or per month."""
+
+    url: str       # a template, e.g. https://example.com/sitemap/{yyyy}-{monthname}-1.xml
+    period: str    # "day" or "month"
+
+    def periods(self, since: dt.date, until: dt.date) -> Iterator[tuple[dt.date, dt.date]]:
+        """(first day, last day) of each period overlapping [since, until], newest first."""
+        if self.period == "day":
+            day = until
+            while day >= since:
+                yield day, day
+                day -= dt.timedelta(days=1)
+            return
+        first = until.replace(day=1)
+        while first >= since.replace(day=1):
+            last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+            yield first, last
+            first = (first - dt.timedelta(days=1)).replace(day=1)
+
+    def url_for(self, day: dt.date) -> str:
+        return self.url.format(**{k: f(day) for k, f in _PLACEHOLDERS.items()})
 
 
 @dataclass(frozen=True)
@@ -23,7 +71,11 @@ class Source:
     allowed_domains: tuple[str, ...]
     feeds: tuple[str, ...] = ()
     sitemaps: tuple[str, ...] = ()
+    listings: tuple[str, ...] = ()
+    archives: tuple[Archive, ...] = ()
+    no_archive_reason: str = ""
     article_pattern: str = ""
+    spider: str = "news"
     timezone: str | None = None
     country: str | None = None
     unconfirmed: tuple[str, ...] = ()
@@ -32,6 +84,10 @@ class Source:
 
     def is_article_url(self, url: str) -> bool:
         return bool(self._pattern is None or self._pattern.search(url))
+
+    @property
+    def entry_points(self) -> tuple[str, ...]:
+        return (*self.feeds, *self.sitemaps, *self.listings)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -44,10 +100,47 @@ class Source:
             "allowed_domains": list(self.allowed_domains),
             "feeds": list(self.feeds),
             "sitemaps": list(self.sitemaps),
+            "listings": list(self.listings),
+            "archives": [{"url": a.url, "period": a.period} for a in self.archives],
+            "no_archive_reason": self.no_archive_reason or None,
             "article_pattern": self.article_pattern,
+            "spider": self.spider,
             "unconfirmed": list(self.unconfirmed),
             "notes": self.notes,
         }
+
+
+def _strings(origin: str, name: str, entry: dict, key: str) -> tuple[str, ...]:
+    value = entry.get(key) or ()
+    if isinstance(value, str) or not all(isinstance(v, str) for v in value):
+        raise SourceError(f"{origin}: source {name!r} must list {key} as a list of URLs.")
+    for url in value:
+        if not url.startswith(("http://", "https://")):
+            raise SourceError(f"{origin}: source {name!r} lists {url!r} under {key}, which is not an http(s) URL.")
+    return tuple(value)
+
+
+def _archives(origin: str, name: str, entry: dict) -> tuple[Archive, ...]:
+    out = []
+    for item in entry.get("archives") or ():
+        if not isinstance(item, dict) or not isinstance(item.get("url"), str):
+            raise SourceError(f"{origin}: each archive of source {name!r} needs a url and a period.")
+        period = item.get("period")
+        if period not in PERIODS:
+            raise SourceError(
+                f"{origin}: archive {item['url']!r} of source {name!r} has period {period!r}; use day or month."
+            )
+        fields = {f for _, f, _, _ in string.Formatter().parse(item["url"]) if f}
+        unknown = fields - set(_PLACEHOLDERS)
+        if unknown:
+            raise SourceError(
+                f"{origin}: archive {item['url']!r} of source {name!r} uses unknown placeholder "
+                f"{{{sorted(unknown)[0]}}}; known ones are {', '.join('{' + k + '}' for k in _PLACEHOLDERS)}."
+            )
+        if period == "day" and not fields & {"dd", "d"}:
+            raise SourceError(f"{origin}: daily archive {item['url']!r} of source {name!r} never names the day.")
+        out.append(Archive(item["url"], period))
+    return tuple(out)
 
 
 def _parse(data: Any, origin: str) -> dict[str, Source]:
@@ -60,8 +153,9 @@ def _parse(data: Any, origin: str) -> dict[str, Source]:
         missing = [k for k in ("title", "homepage", "language", "allowed_domains") if k not in entry]
         if missing:
             raise SourceError(f"{origin}: source {name!r} lacks {', '.join(missing)}.")
-        if not entry.get("feeds") and not entry.get("sitemaps"):
-            raise SourceError(f"{origin}: source {name!r} needs at least one feed or sitemap.")
+        feeds, sitemaps, listings = (_strings(origin, name, entry, k) for k in ("feeds", "sitemaps", "listings"))
+        if not (feeds or sitemaps or listings):
+            raise SourceError(f"{origin}: source {name!r} needs at least one feed, sitemap or listing page.")
         pattern = entry.get("article_pattern") or ""
         try:
             compiled = re.compile(pattern) if pattern else None
@@ -73,9 +167,13 @@ def _parse(data: Any, origin: str) -> dict[str, Source]:
             homepage=entry["homepage"],
             language=entry["language"],
             allowed_domains=tuple(entry["allowed_domains"]),
-            feeds=tuple(entry.get("feeds") or ()),
-            sitemaps=tuple(entry.get("sitemaps") or ()),
+            feeds=feeds,
+            sitemaps=sitemaps,
+            listings=listings,
+            archives=_archives(origin, name, entry),
+            no_archive_reason=(entry.get("no_archive_reason") or "").strip(),
             article_pattern=pattern,
+            spider=entry.get("spider") or "news",
             timezone=entry.get("timezone"),
             country=entry.get("country"),
             unconfirmed=tuple(entry.get("unconfirmed") or ()),
