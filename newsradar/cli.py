@@ -325,6 +325,7 @@ def demo(state: State, keep: Path | None) -> None:
 # Commands of other areas live in their own modules and attach themselves to `cli`.
 # One import line per module, kept in alphabetical order:
 from . import cli_ops  # noqa: E402,F401  (schedule, status, doctor, backup, upkeep)
+from . import cli_sources  # noqa: E402,F401  (extract)
 from . import cli_stories  # noqa: E402,F401  (story)
 
 
