@@ -120,3 +120,7 @@ def test_hindi_text_under_an_english_template_is_hindi():
     page = _hindi_page().replace("<html>", '<html lang="en">')
     ex = extract_article(page, "https://hindi.business-standard.com/india/modi-japan-talks-124061000456_1.html")
     assert ex.language == "hi"
+
+
+def test_html_served_as_octet_stream_is_still_read():
+    assert HI_TITLE in decode_html(_hindi_page().encode("utf-8"), "application/octet-stream")

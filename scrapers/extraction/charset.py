@@ -102,7 +102,9 @@ def decode_html(body: bytes, content_type: str | None) -> str:
     if not body.strip():
         raise ExtractionError("The response body is empty, so there is no page to read.")
     if content_type and _NOT_HTML_TYPES.search(content_type):
-        raise ExtractionError(f"The response is {content_type.split(';')[0].strip()}, not an HTML page.")
+        # Some servers label every file application/octet-stream: believe the bytes then.
+        if "octet-stream" not in content_type.lower() or not _HTMLISH.search(body[:2048]):
+            raise ExtractionError(f"The response is {content_type.split(';')[0].strip()}, not an HTML page.")
     utf16 = body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     if body.startswith(_BINARY_MAGIC) or (b"\x00" in body[:1024] and not utf16):
         raise ExtractionError("The response body is binary data, not an HTML page.")
