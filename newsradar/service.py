@@ -23,6 +23,7 @@ import asyncio
 import ctypes
 import datetime as dt
 import hashlib
+import json
 import logging
 import os
 import resource
@@ -58,6 +59,10 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child before e
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)
     except (OSError, AttributeError):
         pass
+
+
+class LaunchError(NewsradarError):
+    """A crawl started for the bot (/crawl, /backfill) failed; the message is one sentence."""
 
 
 class CrawlLauncher:
@@ -135,6 +140,52 @@ class CrawlLauncher:
                         await result
                 except Exception:
                     logger.exception("after-crawl hook failed")
+
+    async def launch(self, sources, since=None, until=None, progress=None) -> list[dict]:
+        """The bot's /crawl and /backfill: `newsradar crawl SOURCES --json [--since D --until D]`.
+
+        Each stderr line goes to ``progress``; returns one summary dict per source; a crawl
+        that fails raises LaunchError with its one-sentence reason (e.g. an unknown option).
+        """
+        names = tuple(sources)
+        clash = self.busy.intersection(names)
+        if clash:
+            raise LaunchError(f"A crawl of {', '.join(sorted(clash))} is already running; try again when it ends.")
+        cmd = self.command(names) + ["--json"]
+        cmd[cmd.index("--log-level") + 1] = "INFO"  # Scrapy's progress lines
+        if since:
+            cmd += ["--since", since.isoformat()]
+        if until:
+            cmd += ["--until", until.isoformat()]
+        self.busy.update(names)
+        last, proc = "", None
+        try:
+            proc = await asyncio.create_subprocess_exec(
+                *cmd, env=os.environ.copy(), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+                start_new_session=True)
+            self.procs.add(proc)
+
+            async def follow() -> None:
+                nonlocal last
+                async for raw in proc.stderr:
+                    line = raw.decode("utf-8", "replace").strip()
+                    if line:
+                        last = line
+                        if progress is not None:
+                            await progress(line)
+
+            out, _ = await asyncio.gather(proc.stdout.read(), follow())
+            code = await proc.wait()
+        finally:
+            self.busy.difference_update(names)
+            if proc is not None:
+                self.procs.discard(proc)
+        if code != 0:
+            raise LaunchError(last.removeprefix("Error: ") or f"the crawl stopped with exit status {code}.")
+        try:
+            return json.loads(out.decode("utf-8") or "[]")
+        except ValueError:
+            raise LaunchError("the crawl finished but did not report its summary.") from None
 
     def recently_started(self, source: str, within: float) -> bool:
         started = self.last_started.get(source)
@@ -358,7 +409,7 @@ def _safe_read(path: Path) -> str | None:
 async def serve(config: Config, jobs: list[CrawlJob] | Schedule, *, source_titles: dict[str, str],
                 replay: Path | None = None, crawl_log_level: str = "WARNING",
                 schedule_path: Path | None = None, known_sources: Callable[[], dict] | None = None) -> None:
-    from bot.sender import ConsoleSender, TelegramSender, deliver_forever
+    from bot.sender import ConsoleSender, DeliveryPolicy, TelegramSender, deliver_forever
 
     from .schedule import DEFAULT_UPKEEP
     from .upkeep import sweep_stale_runs
@@ -384,13 +435,16 @@ async def serve(config: Config, jobs: list[CrawlJob] | Schedule, *, source_title
     if config.token:
         from bot.app import build_application, register_commands
 
-        app = build_application(config, db)
+        app = build_application(config, db, source_titles=source_titles)
         app.bot_data["launcher"] = launcher
+        app.bot_data["launch_crawl"] = launcher.launch
         await app.initialize()
         await register_commands(app)
         await app.start()
         await app.updater.start_polling(poll_interval=0.0, timeout=10, drop_pending_updates=False)
-        sender = TelegramSender(app.bot, db, source_titles=source_titles)
+        sender = TelegramSender(app.bot, db, source_titles=source_titles, policy=DeliveryPolicy(
+            lease=config.send_lease, backoff_base=config.retry_base.total_seconds(),
+            backoff_max=config.retry_max.total_seconds()))
         service.digest_sender = app.bot_data.get("send_digest")
         me = app.bot.username
         logger.info("connected to Telegram as @%s", me)
