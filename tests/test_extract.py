@@ -372,3 +372,17 @@ def test_short_article_inside_a_share_named_container_is_kept():
     ex = extract_article(page, "https://news.example.com/india/modi-japan-talk-trains-12345.html")
     assert ex.body.split("\n\n") == PARAGRAPHS[:2]
     assert "Share on X" not in ex.body
+
+
+@pytest.mark.parametrize(
+    ("kind", "words"),
+    [("ImageGallery", "photo gallery"), ("MediaGallery", "media gallery"), ("ItemList", "index"), ("WebPage", "WebPage")],
+)
+def test_json_ld_page_kinds_that_are_not_articles(kind, words):
+    ld = {"@context": "https://schema.org", "@type": kind, "name": "Modi in Japan: in pictures"}
+    page = _page(f'<title>Modi in Japan: in pictures</title><script type="application/ld+json">{json.dumps(ld)}</script>',
+                 '<h1>Modi in Japan: in pictures</h1><figure><img src="/1.jpg"><figcaption>Arrival in Tokyo</figcaption></figure>')
+    ex = extract_article(page, "https://www.hindustantimes.com/world-news/modi-in-japan-in-pictures-101718000000000.html")
+    assert not ex.is_article
+    assert words in ex.reason
+    assert ex.title == "Modi in Japan: in pictures"
