@@ -148,6 +148,30 @@ def refresh_fingerprint(
     return placed
 
 
+def drop_fingerprints(db: sqlite_utils.Database, article_ids) -> int:
+    """Take articles out of the near-duplicate index (before deleting their rows).
+
+    Band rows have no foreign key (it would need a second index on 32 rows per
+    article), so whoever deletes articles calls this first. Their story rows stay.
+    """
+    dropped = 0
+    with write(db):
+        for article_id in article_ids:
+            row = db.execute(
+                "SELECT signature, shingles FROM article_fingerprints WHERE article_id = ?", [article_id]
+            ).fetchone()
+            if row is None:
+                continue
+            if row[0] is not None:
+                db.conn.executemany(
+                    "DELETE FROM fingerprint_bands WHERE key = ? AND article_id = ?",
+                    [(k, article_id) for k in band_keys(Fingerprint.from_blob(row[0], row[1]))],
+                )
+            db.execute("DELETE FROM article_fingerprints WHERE article_id = ?", [article_id])
+            dropped += 1
+    return dropped
+
+
 def record_version(
     db: sqlite_utils.Database, article_id: int, *, title: str, modified: str | None, content_hash: str,
 ) -> None:

@@ -110,3 +110,13 @@ def test_two_processes_storing_two_copies_at_once_make_one_story(tmp_path):
         assert proc.exitcode == 0
     db = open_db(path)
     assert db.execute("SELECT count(DISTINCT story_id), count(*) FROM article_fingerprints").fetchone() == (1, 2)
+
+
+def test_dropped_fingerprints_leave_no_band_rows(db):
+    join = _store(db, "isro-launch/ani")
+    assert db.execute("SELECT count(*) FROM fingerprint_bands").fetchone()[0] > 0
+    from storage.stories import drop_fingerprints
+    assert drop_fingerprints(db, [join.article_id, 999]) == 1
+    assert db.execute("SELECT count(*) FROM fingerprint_bands").fetchone()[0] == 0
+    a = ARTICLES["isro-launch/ani"]
+    assert find_copies(db, fingerprint(a.title, a.body), seen_at=a.published) == []
