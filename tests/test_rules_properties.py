@@ -104,6 +104,21 @@ def test_matcher_after_removals_agrees_with_the_rules_left(texts, doc, data):
         i for i, rule in sorted(rules.items()) if rule.matches(doc)]
 
 
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts=st.lists(rule_text, min_size=1, max_size=5),
+       title=st.text(max_size=40), body=st.text(max_size=200), words=st.lists(_word()))
+def test_agreement_on_arbitrary_unicode(texts, title, body, words):
+    # Arbitrary characters (marks on their own, surrogates of other scripts, controls)
+    # around vocabulary words, so that folding and offsets meet odd neighbours.
+    doc = Document(title=title, body=body + " ".join(words) + body[:7])
+    rules = [_parse_or_skip(t) for t in texts]
+    matcher = Matcher()
+    for i, rule in enumerate(rules):
+        matcher.add(i, rule)
+    expected = [(i, m.hits) for i, m in ((i, r.matches(doc)) for i, r in enumerate(rules)) if m]
+    assert [(m.rule_id, m.hits) for m in matcher.match(doc)] == expected
+
+
 @settings(max_examples=300, deadline=None)
 @given(text=rule_text)
 def test_canonical_form_parses_back_to_the_same_tree(text):
