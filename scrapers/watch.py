@@ -112,6 +112,6 @@ class WatchIndex:
         if cur.rowcount:
             # A failed first alert has no message to edit.
             self.db.execute(
-                "UPDATE outbox SET edit_pending = 1 WHERE id = ? AND status IN ('pending', 'sent')",
+                "UPDATE outbox SET edit_pending = 1 WHERE id = ? AND status != 'failed'",
                 [first_id],
             )
