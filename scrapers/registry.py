@@ -76,6 +76,7 @@ class Source:
     no_archive_reason: str = ""
     article_pattern: str = ""
     spider: str = "news"
+    listed_pages_are_articles: bool = False
     timezone: str | None = None
     country: str | None = None
     unconfirmed: tuple[str, ...] = ()
@@ -105,6 +106,7 @@ class Source:
             "no_archive_reason": self.no_archive_reason or None,
             "article_pattern": self.article_pattern,
             "spider": self.spider,
+            "listed_pages_are_articles": self.listed_pages_are_articles,
             "unconfirmed": list(self.unconfirmed),
             "notes": self.notes,
         }
@@ -174,6 +176,7 @@ def _parse(data: Any, origin: str) -> dict[str, Source]:
             no_archive_reason=(entry.get("no_archive_reason") or "").strip(),
             article_pattern=pattern,
             spider=entry.get("spider") or "news",
+            listed_pages_are_articles=bool(entry.get("listed_pages_are_articles")),
             timezone=entry.get("timezone"),
             country=entry.get("country"),
             unconfirmed=tuple(entry.get("unconfirmed") or ()),

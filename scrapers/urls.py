@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 # Parameters that only say how a reader arrived; they never change the page.
 _TRACKING_PARAMS = re.compile(
@@ -49,6 +49,8 @@ def canonicalize_url(url: str, *, mobile_hosts: bool = True) -> str:
         path = path[: -len("/amp")] or "/"
     elif path.endswith(".amp.html"):
         path = path[: -len(".amp.html")] + ".html"
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if not _TRACKING_PARAMS.match(k)]
-    return urlunsplit((scheme, netloc, path, urlencode(query), ""))
+    # Segments are kept as written: some sites put paths in the query (MEA's ?dtl/40321/Title),
+    # which re-encoding would turn into a different URL.
+    query = "&".join(seg for seg in parts.query.split("&")
+                     if seg and not _TRACKING_PARAMS.match(unquote_plus(seg.split("=", 1)[0])))
+    return urlunsplit((scheme, netloc, path, query, ""))

@@ -211,6 +211,9 @@ class NewsSpider(scrapy.Spider):
             self.counts["refetched"] += 1
             logger.info("%s: %s changed since it was stored (listed %s); fetching it again",
                         self.source.name, url, entry.modified.isoformat())
+        elif state.judged_before(self.db, url, entry.modified):
+            self.counts["skipped_known"] += 1
+            return None
         self._requested.add(url)
         return Request(
             url, callback=self.parse_article, errback=self.on_error, priority=1, dont_filter=True,
@@ -262,7 +265,14 @@ class NewsSpider(scrapy.Spider):
         except ExtractionError as exc:
             self._record_error(response.url, f"extraction failed: {exc}")
             return
-        if not ex.is_article:
+        if not ex.is_article or entry_modified is not None:
+            # Remember the version fetched, so neither a stored article nor a page that is
+            # not one is fetched again until its listing shows a newer version.
+            state.remember_version(self.db, canonicalize_url(response.url), entry_modified)
+        if not ex.is_article and self._trusted_listing_page(ex, response.url):
+            logger.info("%s: %s has no article markup; stored as a listed press release (%s)",
+                        self.source.name, response.url, ex.reason)
+        elif not ex.is_article:
             self.counts["not_articles"] += 1
             logger.info("%s: %s is not an article: %s", self.source.name, response.url, ex.reason)
             return
@@ -276,7 +286,7 @@ class NewsSpider(scrapy.Spider):
         seen = {listed_url, response.url, canonicalize_url(response.url),
                 canonicalize_url(listed_url), *(response.request.meta.get("redirect_urls") or [])}
         seen.discard(canonical)
-        if entry_modified is not None:
+        if entry_modified is not None and canonical != canonicalize_url(response.url):
             state.remember_version(self.db, canonical, entry_modified)
         capture = response.meta.get("capture_time")
         yield ArticleItem(
@@ -295,6 +305,13 @@ class NewsSpider(scrapy.Spider):
             extraction=ex.method,
             seen_urls=sorted(seen),
         )
+
+    def _trusted_listing_page(self, ex, url: str) -> bool:
+        """Government press releases are short and carry no article markup; a source that
+        vouches for its listed URLs (``listed_pages_are_articles``) has them stored anyway,
+        unless the page is positively something else (a live blog, video or gallery)."""
+        return (self.source.listed_pages_are_articles and self.source.is_article_url(canonicalize_url(url))
+                and bool(ex.title) and len(ex.body or "") >= 150 and "no article markup" in ex.reason)
 
     def _item_stored(self, item, response, spider) -> None:
         if spider is self:

@@ -2,7 +2,8 @@
 
 - ``listed_versions``: for each article URL, the modification time its feed or sitemap
   gave when we last fetched it. A stored article is fetched again only when a listing
-  later shows a newer one.
+  later shows a newer one; so is a page judged not to be an article (a live blog, a
+  video page), which is otherwise never fetched twice.
 - ``backfill_done``: the dated archives (one sitemap per day or month) a backfill has
   walked to the end, so a resumed backfill starts where the last one stopped.
 
@@ -30,7 +31,21 @@ def stored_version(db: sqlite_utils.Database, article_id: int, url: str) -> dt.d
     return max(parsed) if parsed else None
 
 
-def remember_version(db: sqlite_utils.Database, url: str, listed_modified: dt.datetime) -> None:
+_NEVER = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def judged_before(db: sqlite_utils.Database, url: str, listed: dt.datetime | None) -> bool:
+    """Whether a page not stored (judged not an article) was fetched at this listed version or later."""
+    row = db.execute("SELECT listed_modified FROM listed_versions WHERE url = ?", [url]).fetchone()
+    if row is None:
+        return False
+    seen = _parse(row[0]) or _NEVER
+    return listed is None or listed <= seen
+
+
+def remember_version(db: sqlite_utils.Database, url: str, listed_modified: dt.datetime | None) -> None:
+    """Record the listing's modification time for a page just fetched (None: the listing gave none)."""
+    listed_modified = listed_modified or _NEVER
     with write(db):
         db.execute(
             "INSERT INTO listed_versions(url, listed_modified) VALUES (?, ?) "
