@@ -24,6 +24,7 @@ import datetime as dt
 import logging
 import time
 import warnings
+from collections import deque
 from dataclasses import dataclass
 from typing import Callable
 
@@ -34,7 +35,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from storage import parse_ts, utcnow
 from storage.chat_settings import get_settings, muted_rules, paused_sources
 from storage.deliveries import (
-    claim_chat, claim_due, claim_held, fail_chat, finish, finish_edit, folded_copies, hold,
+    claim_chat, claim_due, claim_held, count_due, fail_chat, finish, finish_edit, folded_copies, hold,
     mark_delivered, pending_edits, recent_messages, retry,
 )
 from storage.notices import claim_notices, mark_notice
@@ -74,30 +75,45 @@ class DeliveryPolicy:
 
 
 class ChatPacer:
-    """Spaces messages per chat and overall by Telegram's limits (AIORateLimiter has no per-chat one)."""
+    """Spaces messages per chat and overall by Telegram's limits (AIORateLimiter has no per-chat one).
+
+    Per chat, slots are reserved ahead. Overall, the pace is decided at the moment of
+    sending, under a lock: a sliding window of ``global_per_second`` sends per
+    ``margin`` seconds plus an even spacing. Reserving overall slots ahead is not enough:
+    when the event loop stalls (database writes, rendering) overdue sleepers wake
+    together and the messages bunch, which Telegram's window counts as a flood.
+    """
 
     def __init__(self, policy: DeliveryPolicy, clock: Callable[[], float] = time.monotonic):
         self.policy = policy
         self.clock = clock
         self.next_at: dict[int, float] = {}
         self.next_global = 0.0
+        self.window: deque[float] = deque(maxlen=max(1, int(policy.global_per_second)))
+        self._lock = asyncio.Lock()
 
     def interval(self, chat_id: int) -> float:
         base = self.policy.group_interval if chat_id < 0 else self.policy.private_interval
         return base * self.policy.margin
 
     async def wait(self, chat_id: int) -> None:
-        """Reserve the chat's next slot, then an overall slot, sleeping until both are reached."""
+        """Reserve the chat's next slot, then wait for room in the overall window."""
         now = self.clock()
         at = max(now, self.next_at.get(chat_id, 0.0))
         self.next_at[chat_id] = at + self.interval(chat_id)
         if at > now:
             await asyncio.sleep(at - now)
-        now = self.clock()
-        at = max(now, self.next_global)
-        self.next_global = at + self.policy.margin / self.policy.global_per_second
-        if at > now:
-            await asyncio.sleep(at - now)
+        async with self._lock:
+            while True:
+                now = self.clock()
+                gap = self.next_global - now
+                if len(self.window) == self.window.maxlen:
+                    gap = max(gap, self.window[0] + self.policy.margin - now)
+                if gap <= 0:
+                    break
+                await asyncio.sleep(gap)
+            self.window.append(now)
+            self.next_global = now + 1.0 / self.policy.global_per_second
 
     def pause(self, chat_id: int, seconds: float) -> None:
         self.next_at[chat_id] = max(self.next_at.get(chat_id, 0.0), self.clock() + seconds)
@@ -142,7 +158,7 @@ class TelegramSender:
         return handled
 
     async def _deliver_pending(self) -> int:
-        per_chat = (self.policy.burst_limit + 1) if self.policy.burst_limit else 2
+        per_chat = 2  # a few per chat per round: every chat moves while one waits out its pacing
         alerts = claim_due(self.db, limit=self.policy.batch, per_chat=per_chat, lease=self.policy.lease)
         if not alerts:
             return 0
@@ -151,7 +167,8 @@ class TelegramSender:
             by_chat.setdefault(alert["chat_id"], []).append(alert)
         if self.policy.burst_limit:
             for chat_id, items in by_chat.items():
-                if len(items) == per_chat:  # a burst: take the rest of the chat's queue too
+                if len(items) + count_due(self.db, chat_id) > self.policy.burst_limit:
+                    # A burst: take the rest of the chat's queue too, for one summary.
                     items += claim_chat(self.db, chat_id, lease=self.policy.lease)
         await asyncio.gather(*(self._guard(chat, self._deliver_chat(chat, items)) for chat, items in by_chat.items()))
         return sum(len(items) for items in by_chat.values())

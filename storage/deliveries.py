@@ -88,6 +88,13 @@ def claim_chat(db: sqlite_utils.Database, chat_id: int, *, limit: int = 100,
     return _alerts(db, sorted(ids))
 
 
+def count_due(db: sqlite_utils.Database, chat_id: int) -> int:
+    """Pending alerts of a chat that are due now and not leased."""
+    return db.execute(
+        "SELECT count(*) FROM outbox WHERE chat_id = ? AND status = 'pending' "
+        "AND (lease_until IS NULL OR lease_until <= ?)", [chat_id, iso_utc(utcnow())]).fetchone()[0]
+
+
 def hold(db: sqlite_utils.Database, alert_ids: Iterable[int], *, until: dt.datetime, reason: str) -> None:
     """Keep alerts back until ``until``; they then go out together as one message."""
     ids = list(alert_ids)
