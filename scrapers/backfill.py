@@ -72,6 +72,10 @@ class Progress:
         self._width = 0
         self._lock = threading.Lock()
 
+    def __deepcopy__(self, memo) -> "Progress":
+        # Scrapy copies its settings per crawler; every copy must draw on the one line.
+        return self
+
     # Spiders call these.
     def add_listings(self, n: int) -> None:
         self.listings_total += n

@@ -109,8 +109,9 @@ def run_crawl(
                                               [{"url": "", "reason": "the spider did not start"}], seconds))
                 continue
             status = run["status"]
-            if crawler.stats.get_value("finish_reason") == "shutdown":
-                status = "interrupted"  # Ctrl-C or SIGTERM: what was stored stays stored
+            reason = crawler.stats.get_value("finish_reason")
+            if reason == "shutdown" or (reason or "").startswith("closespider"):
+                status = "interrupted"  # Ctrl-C, SIGTERM or a -s CLOSESPIDER_* limit: what was stored stays
             summaries.append(CrawlSummary(
                 source.name, status, run["pages"], run["articles_new"],
                 run["articles_updated"], run["alerts"], run["error_log"], seconds,
