@@ -193,3 +193,14 @@ async def test_admin_crawl_reports_in_one_edited_message(db, config, chat, teleg
     assert len(telegram_double.sent(ADMIN)) == 1  # progress went into the one message
     times = [e["time"] for e in telegram_double.edits(ADMIN)]
     assert all(b - a >= 1.9 for a, b in zip(times, times[1:-1]))
+
+
+async def test_channels_where_the_bot_is_admin_can_subscribe(db, chat, telegram_double):
+    channel = -1009876
+    telegram_double.add_channel_post(channel, "/start", title="Radar channel")
+    await asyncio.to_thread(telegram_double.wait_for_sent, 1, channel, 10)
+    assert telegram_double.sent(channel)[0]["plain_text"].startswith("Subscribed.")
+    telegram_double.add_channel_post(channel, "/watch Takaichi")
+    replies = await asyncio.to_thread(telegram_double.wait_for_sent, 2, channel, 10)
+    assert replies[1]["plain_text"].startswith("Watching rule")
+    assert list_watches(db, channel)[0]["rule"] == "Takaichi"
