@@ -35,12 +35,13 @@ from typing import Callable
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from storage import open_db
+from storage import iso_utc, open_db, utcnow, write
 from storage.notices import add_notice
 
 from .config import Config
 from .errors import NewsradarError
 from .schedule import CrawlJob, Schedule, UpkeepJob, parse_schedule_file, read_schedule_text
+from .upkeep import interrupt_runs
 
 logger = logging.getLogger("newsradar.service")
 
@@ -51,6 +52,7 @@ CONNECT_HINT = (
 CRAWL_GRACE = 15.0        # seconds a crawl gets to close its spiders after SIGTERM
 SEND_GRACE = 10.0         # seconds running sends get to finish at shutdown
 WATCH_INTERVAL = 2.0      # how often schedule.yaml's modification time is looked at
+COLLECT = 1.0             # seconds a firing job waits for others firing at the same moment
 
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
@@ -79,6 +81,7 @@ class CrawlLauncher:
         self.after_crawl: list[Callable[[tuple[str, ...], int | None], object]] = []
         self.accepting = True
         self.batches = 0
+        self.db = None  # when set, running crawls are remembered there (see recover_killed_crawls)
 
     def command(self, sources: tuple[str, ...]) -> list[str]:
         cmd = [sys.executable, "-m", "newsradar", "--db", str(self.config.db_path),
@@ -118,6 +121,7 @@ class CrawlLauncher:
                 preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
             )
             self.procs.add(proc)
+            self._remember(proc.pid, sources)
             try:
                 code = await asyncio.wait_for(proc.wait(), timeout=timeout.total_seconds())
             except asyncio.TimeoutError:
@@ -125,6 +129,7 @@ class CrawlLauncher:
                 await _stop_process(proc)
             finally:
                 self.procs.discard(proc)
+                self._forget(proc.pid, sources, ended=code is None or code != 0)
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
             logger.info("crawl done job=%s sources=%d exit=%s seconds=%.1f cpu_s=%.2f children_peak_rss_mb=%.0f",
@@ -187,6 +192,41 @@ class CrawlLauncher:
         except ValueError:
             raise LaunchError("the crawl finished but did not report its summary.") from None
 
+    def _remember(self, pid: int, sources: tuple[str, ...]) -> None:
+        if self.db is None:
+            return
+        since = iso_utc(utcnow() - dt.timedelta(seconds=2))
+        with write(self.db):
+            self.db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+                            [f"crawl_pid:{pid}", json.dumps({"sources": list(sources), "since": since})])
+
+    def _forget(self, pid: int, sources: tuple[str, ...], *, ended: bool) -> None:
+        if self.db is None:
+            return
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", [f"crawl_pid:{pid}"]).fetchone()
+        if row is None:
+            return
+        if ended:  # killed or timed out: its spiders could not record the end of their runs
+            interrupt_runs(self.db, sources, json.loads(row[0])["since"])
+        with write(self.db):
+            self.db.execute("DELETE FROM meta WHERE key = ?", [f"crawl_pid:{pid}"])
+
+    def recover_killed_crawls(self) -> int:
+        """After a crash: the runs of crawls this service started and that are gone are interrupted."""
+        if self.db is None:
+            return 0
+        count = 0
+        for key, value in self.db.execute("SELECT key, value FROM meta WHERE key LIKE 'crawl_pid:%'").fetchall():
+            pid = int(key.split(":", 1)[1])
+            if _is_crawl(pid):
+                logger.warning("crawl pid=%d from before the restart is still running; leaving it", pid)
+                continue
+            entry = json.loads(value)
+            count += interrupt_runs(self.db, entry["sources"], entry["since"])
+            with write(self.db):
+                self.db.execute("DELETE FROM meta WHERE key = ?", [key])
+        return count
+
     def recently_started(self, source: str, within: float) -> bool:
         started = self.last_started.get(source)
         return started is not None and time.monotonic() - started < within
@@ -197,6 +237,18 @@ class CrawlLauncher:
         await asyncio.gather(*(_stop_process(p) for p in list(self.procs)))
         current = asyncio.current_task()
         await asyncio.gather(*[t for t in self.tasks if t is not current], return_exceptions=True)
+
+
+def _is_crawl(pid: int) -> bool:
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        try:
+            os.kill(pid, 0)
+        except OSError:
+            return False
+        return True  # no /proc: assume the pid is still ours
+    return b"newsradar" in cmdline and b"crawl" in cmdline
 
 
 async def _stop_process(proc: asyncio.subprocess.Process, grace: float = CRAWL_GRACE) -> None:
@@ -231,6 +283,8 @@ class Service:
         self._last_text: str | None = None
         self._mtime: float | None = None
         self._pending: set[asyncio.Task] = set()
+        self._batch: dict[str, CrawlJob] = {}
+        self._flush_handle: asyncio.TimerHandle | None = None
         if schedule_path is not None:
             self._last_text = _safe_read(schedule_path)
             self._mtime = _mtime(schedule_path)
@@ -267,28 +321,34 @@ class Service:
         return min(self.schedule.batch.total_seconds(), job.gap(now).total_seconds() / 2)
 
     async def fire(self, name: str) -> None:
-        """A crawl job's slot: batch its sources with those of jobs due soon, in one process."""
+        """A crawl job's slot. Jobs firing within COLLECT seconds of each other, and jobs due
+        within the batch window, are crawled together in one process."""
         job = self.crawl_jobs.get(name)
         if job is None:
             return
         now = dt.datetime.now(dt.timezone.utc)
         window = self._window(job, now)
-        sources = [s for s in job.sources if not self.launcher.recently_started(s, window)]
-        if not sources:
+        if all(self.launcher.recently_started(s, window) for s in job.sources):
             logger.debug("crawl slot job=%s: its sources were crawled early with another job", name)
             return
-        names, timeout = [name], job.timeout
+        self._batch[name] = job
+        if self._flush_handle is None:
+            self._flush_handle = asyncio.get_running_loop().call_later(COLLECT, self._flush)
+
+    def _flush(self) -> None:
+        batch, self._batch, self._flush_handle = self._batch, {}, None
+        now = dt.datetime.now(dt.timezone.utc)
         for other in self.scheduler.get_jobs() if self.scheduler else []:
-            other_job = self.crawl_jobs.get(other.name)
-            if other_job is None or other.name == name or other.next_run_time is None:
+            job = self.crawl_jobs.get(other.name)
+            if job is None or other.name in batch or other.next_run_time is None:
                 continue
-            if (other.next_run_time - now).total_seconds() <= self._window(other_job, now):
-                extra = [s for s in other_job.sources if s not in sources and s not in self.launcher.busy]
-                if extra:
-                    sources += extra
-                    names.append(other.name)
-                    timeout = max(timeout, other_job.timeout)
-        task = asyncio.ensure_future(self.launcher.run_sources("+".join(names), tuple(sources), timeout))
+            if (other.next_run_time - now).total_seconds() <= self._window(job, now):
+                batch[other.name] = job  # due soon: pulled into this crawl, skipped at its own slot
+        sources: list[str] = []
+        for job in batch.values():
+            sources += [s for s in job.sources if s not in sources]
+        timeout = max(job.timeout for job in batch.values())
+        task = asyncio.ensure_future(self.launcher.run_sources("+".join(batch), tuple(sources), timeout))
         self._pending.add(task)
         task.add_done_callback(self._pending.discard)
 
@@ -425,6 +485,10 @@ async def serve(config: Config, jobs: list[CrawlJob] | Schedule, *, source_title
     launcher = CrawlLauncher(config, replay=replay, log_level=crawl_log_level)
     service = Service(config, schedule, launcher=launcher, db=db, schedule_path=schedule_path,
                       known_sources=known_sources)
+    launcher.db = db
+    recovered = launcher.recover_killed_crawls()
+    if recovered:
+        logger.warning("start: %d crawl run(s) of a crawl killed with the service marked interrupted", recovered)
     swept = sweep_stale_runs(db, older_than=service.stale_after())
     if swept:
         logger.warning("start: %d crawl run(s) left running by a stopped process marked interrupted", swept)

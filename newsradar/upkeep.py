@@ -74,6 +74,20 @@ def sweep_stale_runs(db: sqlite_utils.Database, older_than: dt.timedelta = STALE
         ).rowcount
 
 
+def interrupt_runs(db: sqlite_utils.Database, sources, since: str) -> int:
+    """Mark the runs of ``sources`` started at or after ``since`` and still 'running' as 'interrupted'."""
+    sources = list(sources)
+    if not sources:
+        return 0
+    reason = json.dumps([{"url": "", "reason": "interrupted: the crawl process ended without finishing"}])
+    with write(db):
+        return db.execute(
+            f"UPDATE crawl_runs SET status = 'interrupted', finished_at = ?, errors = errors + 1, error_log = ? "
+            f"WHERE status = 'running' AND started_at >= ? AND source IN ({','.join('?' * len(sources))})",
+            [iso_utc(utcnow()), reason, since, *sources],
+        ).rowcount
+
+
 def optimize(db: sqlite_utils.Database) -> None:
     db.execute("PRAGMA optimize")
 
@@ -154,7 +168,10 @@ def last_runs(db: sqlite_utils.Database) -> dict[str, dt.datetime]:
     """When each source's crawl last started, and each upkeep/digest job last ran."""
     from storage import parse_ts
 
-    out = {src: parse_ts(ts) for src, ts in db.execute("SELECT source, max(started_at) FROM crawl_runs GROUP BY source")}
+    # A run that was interrupted (or is still running) does not count: after a crash its
+    # sources are crawled again at the next start instead of waiting a whole interval.
+    out = {src: parse_ts(ts) for src, ts in db.execute(
+        "SELECT source, max(started_at) FROM crawl_runs WHERE status NOT IN ('running', 'interrupted') GROUP BY source")}
     for key, ts in db.execute("SELECT key, value FROM meta WHERE key LIKE 'last_run:%'"):
         out[key.removeprefix("last_run:")] = parse_ts(ts)
     return out
