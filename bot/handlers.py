@@ -294,7 +294,7 @@ async def unwatch(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                  html_text=True)
 
 
-def _results(found: list[dict], total: int, tz: str, *, heading: str) -> str:
+def _results(found: list[dict], total: int, tz: str, *, heading: str, titles: dict[str, str]) -> str:
     from .render import _published  # the same time format as alerts
 
     if not found:
@@ -303,7 +303,7 @@ def _results(found: list[dict], total: int, tz: str, *, heading: str) -> str:
              + (f", the newest {len(found)}:" if total > len(found) else ":")]
     for row in found:
         when = _published(row, tz)
-        meta = html.escape(" · ".join(x for x in (row["source"], when) if x), quote=False)
+        meta = html.escape(" · ".join(x for x in (titles.get(row["source"], row["source"]), when) if x), quote=False)
         lines.append(f'• <a href="{html.escape(row["url"], quote=True)}">'
                      f'{html.escape(row["title"] or "(untitled)", quote=False)}</a> — {meta}')
     return "\n".join(lines)
@@ -319,7 +319,8 @@ async def _run_rule(update: Update, context, text: str, *, heading: str) -> None
     path = db.execute("PRAGMA database_list").fetchone()[2]
     found, total = await asyncio.to_thread(_search_in_thread, path, rule)
     tz = get_settings(db, update.effective_chat.id)["tz"]
-    await _reply(update, _results(found, total, tz, heading=heading), html_text=True)
+    titles = context.application.bot_data.get("source_titles") or {}
+    await _reply(update, _results(found, total, tz, heading=heading, titles=titles), html_text=True)
 
 
 def _search_in_thread(path: str, rule):

@@ -87,7 +87,7 @@ async def test_a_subscriber_session(db, chat, telegram_double):
 
     reply = await chat(42, "/test Modi + Takaichi")
     assert reply["plain_text"].splitlines() == [
-        "This rule matches: 1 stored article:", "• Modi & Takaichi <G20> talks — business-standard · 22 Nov 2026, 09:30 UTC"]
+        "This rule matches: 1 stored article:", "• Modi & Takaichi <G20> talks — Business Standard · 22 Nov 2026, 09:30 UTC"]
     reply = await chat(42, "/search Takaichi")
     assert reply["plain_text"].startswith("Found: 2 stored articles:")
 
