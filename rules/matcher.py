@@ -130,16 +130,41 @@ def compile_check(node: Node) -> Check:
     if isinstance(node, Not):
         inner = compile_check(node.child)
         return lambda d: not inner(d)
-    checks = tuple(compile_check(c) for c in node.children)
     if isinstance(node, And):
-        if len(checks) == 2:
-            a, b = checks
-            return lambda d: a(d) and b(d)
-        return lambda d: all(c(d) for c in checks)
-    if len(checks) == 2:
-        a, b = checks
-        return lambda d: a(d) or b(d)
-    return lambda d: any(c(d) for c in checks)
+        return _all_check(node.children)
+    return _any_check(node.children)
+
+
+def _plain_word(node: Node) -> str | None:
+    """The word of a leaf that is one whole word, anywhere in the article; else None."""
+    if isinstance(node, Words) and len(node.words) == 1 and not node.prefix and not node.field:
+        return node.words[0]
+    return None
+
+
+def _all_check(children: tuple[Node, ...]) -> Check:
+    # Plain words and plain exclusions, the bulk of most rules, become two set tests.
+    needed = frozenset(w for w in map(_plain_word, children) if w)
+    excluded = frozenset(w for c in children if isinstance(c, Not)
+                         for w in (_plain_word(c.child),) if w)
+    rest = tuple(compile_check(c) for c in children
+                 if not _plain_word(c) and not (isinstance(c, Not) and _plain_word(c.child)))
+    if not rest:
+        return lambda d: needed <= d.all_words and excluded.isdisjoint(d.all_words)
+    if len(rest) == 1:
+        (other,) = rest
+        return lambda d: (needed <= d.all_words and excluded.isdisjoint(d.all_words)
+                          and other(d))
+    return lambda d: (needed <= d.all_words and excluded.isdisjoint(d.all_words)
+                      and all(c(d) for c in rest))
+
+
+def _any_check(children: tuple[Node, ...]) -> Check:
+    wanted = frozenset(w for w in map(_plain_word, children) if w)
+    rest = tuple(compile_check(c) for c in children if not _plain_word(c))
+    if not rest:
+        return lambda d: not wanted.isdisjoint(d.all_words)
+    return lambda d: not wanted.isdisjoint(d.all_words) or any(c(d) for c in rest)
 
 
 # --- anchors -------------------------------------------------------------------------
