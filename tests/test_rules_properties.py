@@ -36,6 +36,8 @@ positive_leaf = st.one_of(
     leaf,
     st.tuples(st.sampled_from(["title:", "body:"]), leaf).map("".join),
     st.tuples(leaf, st.integers(1, 4), leaf).map(lambda t: f"{t[0]} NEAR/{t[1]} {t[2]}"),
+    st.tuples(leaf, leaf, st.integers(1, 6), leaf).map(
+        lambda t: f"({t[0]} OR {t[1]}) NEAR/{t[2]} {t[3]}"),
 )
 extra = st.one_of(
     leaf.map(lambda x: "-" + x),
