@@ -2,13 +2,13 @@
 
 Grammar, loosest binding first (keywords and symbols come from `OPERATORS`):
 
-    rule    = either ;
-    either  = all { ("OR" | "|") all } ;
-    all     = unary { ["AND" | "+"] unary } ;          a plain space is AND
-    unary   = ("NOT" | "-") unary | near ;
-    near    = primary [ "NEAR/n" primary ] ;
-    primary = "(" either ")" | ("title:" | "body:") primary | "source:v" | "lang:v"
-            | '"phrase"' | word | word* | @alias ;
+    rule         = alternatives ;
+    alternatives = conjunction { ("OR" | "|") conjunction } ;
+    conjunction  = unary { ["AND" | "+"] unary } ;    a plain space is AND
+    unary        = [ "NOT" | "-" ] near ;
+    near         = primary [ "NEAR/n" primary ] ;
+    primary      = "(" alternatives ")" | ("title:" | "body:") primary | "source:v" | "lang:v"
+                 | '"phrase"' | word | word* | @alias ;
 
 Every mistake raises `RuleError` with one sentence: what, where, and what to write.
 """
@@ -239,7 +239,7 @@ class _Parser:
         if not self.text.strip():
             raise self.error(f"The rule is empty {{at}}; write at least one term to look "
                              f"for, as in {_EXAMPLES['and']}.", 1)
-        node = self.either()
+        node = self.alternatives()
         end = self.peek()
         if end.kind == "rparen":
             raise self.error("The ) {at} has no ( to close; remove it or add the ( it "
@@ -247,15 +247,15 @@ class _Parser:
         assert end.kind == "eof", end
         return node
 
-    def either(self) -> Node:
-        children = [self.all()]
+    def alternatives(self) -> Node:
+        children = [self.conjunction()]
         while self.peek().kind == "or":
             op = self.take()
             self.expect_operand_after(op)
-            children.append(self.all())
+            children.append(self.conjunction())
         return _join(Or, children, children[0])
 
-    def all(self) -> Node:
+    def conjunction(self) -> Node:
         children = [self.unary()]
         while True:
             kind = self.peek().kind
@@ -359,7 +359,7 @@ class _Parser:
         if self.depth > MAX_DEPTH:
             raise self.error(f"The parenthesis {{at}} nests groups more than {MAX_DEPTH} "
                              f"deep, the limit; simplify the rule.", opening.column)
-        node = self.either()
+        node = self.alternatives()
         self.depth -= 1
         if self.peek().kind != "rparen":
             raise self.error("The parenthesis opened {at} is never closed; add a ) at the "
