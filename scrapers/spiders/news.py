@@ -38,7 +38,7 @@ from ..feeds import FeedError, Listing, parse_html_listing, parse_listing
 from ..items import ArticleItem
 from ..registry import Source, load_sources
 from ..urls import canonicalize_url, is_followable
-from . import state
+from storage import crawlstate as state
 
 logger = logging.getLogger(__name__)
 

@@ -15,8 +15,7 @@ import datetime as dt
 
 import sqlite_utils
 
-from storage import write
-from storage.db import iso_utc, utcnow
+from .db import iso_utc, utcnow, write
 
 
 def stored_version(db: sqlite_utils.Database, article_id: int, url: str) -> dt.datetime | None:
