@@ -100,17 +100,23 @@ def _non_ascii(text: str) -> list[str]:
     return [c for c in set(text) if c > "\x7f"]
 
 
-def _fold_with_offsets(text: str) -> tuple[str, list[int] | None, list[int] | None]:
+_Folded = tuple[str, list[int] | None, list[int] | None, list[str] | None]
+
+
+def _fold_with_offsets(text: str) -> _Folded:
     """Return the folded text and, for each folded character, the span it came from.
 
     The maps are None when folding kept every character in place, as it does for
     English, Hindi and Japanese text in their usual forms; then offsets carry over.
+    The last item lists the folded text's non-ASCII characters when they are known
+    already (None when the caller must look).
     """
     if text.isascii():
-        return text.lower(), None, None
-    changing = frozenset(c for c in _non_ascii(text) if not _folds_to_itself(c))
+        return text.lower(), None, None, []
+    others = _non_ascii(text)
+    changing = frozenset(c for c in others if not _folds_to_itself(c))
     if not changing:
-        return text.lower(), None, None
+        return text.lower(), None, None, others
     # Copy what folds to itself (lowercased), fold the rest in small segments: a stretch
     # of characters that change, with the letter before a combining mark and the marks
     # after, so that NFKC sees whole letters (ｶﾞ, e + U+0301).
@@ -146,7 +152,7 @@ def _fold_with_offsets(text: str) -> tuple[str, list[int] | None, list[int] | No
         sources.append((pos, len(text), len(text) - pos))
     folded = "".join(pieces)
     if len(folded) == len(text) and all(e - s == n for s, e, n in sources):
-        return folded, None, None
+        return folded, None, None, None
     starts: list[int] = []
     ends: list[int] = []
     for s, e, n in sources:
@@ -156,14 +162,19 @@ def _fold_with_offsets(text: str) -> tuple[str, list[int] | None, list[int] | No
         else:
             starts.extend([s] * n)
             ends.extend([e] * n)
-    return folded, starts, ends
+    return folded, starts, ends, None
 
 
-def _word_re(folded: str):
-    """The cheapest tokeniser that splits this folded text correctly."""
-    if folded.isascii():
+def _word_re(folded: str, others: list[str] | None):
+    """The cheapest tokeniser that splits this folded text correctly.
+
+    `others` are the folded text's non-ASCII characters, or None if not known yet.
+    """
+    if others is None:
+        others = _non_ascii(folded)
+    if not others:
         return _ASCII_TOKEN_RE
-    wordy = [c for c in _non_ascii(folded) if _is_word_char(c)]
+    wordy = [c for c in others if _is_word_char(c)]
     if not wordy:
         return _ASCII_TOKEN_RE          # only punctuation such as curly quotes
     if any(CJK_CHAR_RE.match(c) for c in wordy):
@@ -188,16 +199,16 @@ class TokenizedText:
     only when asked for, since only matched articles need them.
     """
 
-    __slots__ = ("text", "words", "_folded", "_starts", "_ends", "_spans")
+    __slots__ = ("text", "words", "_folded", "_starts", "_ends", "_spans", "_pattern")
 
     def __init__(self, text: str):
         self.text = text
-        folded, starts, ends = _fold_with_offsets(text)
+        folded, starts, ends, others = _fold_with_offsets(text)
         self._folded = folded
         self._starts = starts
         self._ends = ends
         self._spans: list[tuple[int, int]] | None = None
-        pattern = _word_re(folded)
+        self._pattern = pattern = _word_re(folded, others)
         if pattern is _ASCII_TOKEN_RE:
             # Any non-ASCII character left is punctuation (curly quotes, dashes).
             plain = folded if folded.isascii() else _NON_ASCII_CHAR_RE.sub(" ", folded)
@@ -215,7 +226,7 @@ class TokenizedText:
     @property
     def spans(self) -> list[tuple[int, int]]:
         if self._spans is None:
-            pattern = _word_re(self._folded)
+            pattern = self._pattern
             if pattern is not _RUNS_RE:
                 spans = [m.span() for m in pattern.finditer(self._folded)]
             else:
