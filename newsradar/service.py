@@ -102,7 +102,9 @@ class CrawlLauncher:
         clash = self.busy.intersection(sources)
         if clash:
             logger.warning("crawl skipped job=%s reason=still-running sources=%s", name, ",".join(sorted(clash)))
-            return None
+            sources = tuple(s for s in sources if s not in clash)
+            if not sources:
+                return None
         sources = tuple(sources)
         self.busy.update(sources)
         now = time.monotonic()
@@ -402,13 +404,14 @@ class Service:
             return True
         return False
 
-    def reload(self) -> bool:
-        """Read schedule.yaml again; on an error keep the last good schedule and tell admins."""
+    def reload(self, *, force: bool = False) -> bool:
+        """Read schedule.yaml again; on an error keep the last good schedule and tell admins.
+        Without ``force`` an unchanged file is not parsed again."""
         if self.schedule_path is None:
             logger.info("reload asked but the schedule did not come from a file")
             return False
         text = _safe_read(self.schedule_path)
-        if text is not None and text == self._last_text:
+        if text is not None and text == self._last_text and not force:
             return False
         self._last_text = text
         try:
@@ -446,7 +449,7 @@ class Service:
                 hup.clear()
                 logger.info("SIGHUP: reloading %s", self.schedule_path)
                 self._mtime = _mtime(self.schedule_path) if self.schedule_path else None
-                self.reload()
+                self.reload(force=True)
             elif self.file_changed():
                 self.reload()
 
@@ -529,6 +532,8 @@ async def serve(config: Config, jobs: list[CrawlJob] | Schedule, *, source_title
         stop.set()
         scheduler.pause()
         launcher.accepting = False
+        if service._flush_handle is not None:
+            service._flush_handle.cancel()
 
         async def finish_sends() -> None:
             _, late = await asyncio.wait([delivery], timeout=SEND_GRACE)
