@@ -13,9 +13,10 @@ CPU per real hour = idle rate x 3600 s + 12 crawls x CPU per crawl.
 
     python bench/bench_idle.py [--cycles 12] [--period 15] [--idle 60]
 
-Measured on the 2-core build box (shared with other jobs), 12 cycles, 2026-11-26: see the
-lead's report; targets are <= 180 CPU s per hour (5% of a core), `run` < 150 MB idle,
-a crawl < 300 MB.
+Measured on the shared 2-core build box, 12 cycles of 15 s, 2026-11-26: one crawl process
+per slot for the 20 jobs, 2.39 CPU s each; `run` 5.4 CPU s per idle hour; 34.2 CPU s per
+hour in all (0.95% of one core; target 5%); `run` idle 57 MB resident (target 150 MB),
+crawl peak 101 MB (target 300 MB).
 """
 from __future__ import annotations
 
