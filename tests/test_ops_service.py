@@ -375,3 +375,43 @@ def test_doctor_checks_each_part_in_one_line(tmp_path, news_web, telegram_double
     offline = service.cli("doctor", "--offline", "--schedule", str(tmp_path / "missing.yaml"))
     assert offline.returncode == 1 and "FAIL schedule" in offline.stdout.replace("  ", " ")
     assert "Cannot read the schedule" in offline.stdout and "skip" in offline.stdout
+
+
+@pytest.mark.slow
+def test_a_stuck_crawl_is_never_doubled_and_is_stopped_at_its_timeout(tmp_path, news_web):
+    news_web.held.add("/loop-a/news/2.html")
+    service = Service(tmp_path, news_web, "jobs:\n  - sources: [loop-a]\n    every: 1s\n    timeout: 6s\n")
+    service.start()
+    try:
+        _wait(lambda: "crawl timeout job=loop-a" in service.text(), 60, "the timeout", service)
+        _wait(lambda: _query(service.db, "SELECT count(*) FROM crawl_runs WHERE status != 'running'")[0][0] >= 1,
+              30, "the stopped run to be recorded", service)
+        news_web.release()
+        service.signal(signal.SIGTERM)
+        assert service.wait(30) == 0
+    finally:
+        service.kill()
+    log = service.text()
+    assert "crawl skipped job=loop-a reason=still-running sources=loop-a" in log
+    first_done = log.index("crawl done")
+    assert log[:first_done].count("crawl start") == 1  # no second crawl of loop-a while the first ran
+    assert "Traceback" not in log
+
+
+def test_the_systemd_unit_runs_the_service_and_stops_it_within_its_promise():
+    import configparser
+
+    unit = configparser.ConfigParser(strict=False, interpolation=None)
+    unit.optionxform = str
+    unit.read(REPO / "newsradar" / "deploy" / "newsradar.service")
+    service = unit["Service"]
+    assert " run " in service["ExecStart"] and "--schedule" in service["ExecStart"]
+    assert service["ExecReload"] == "/bin/kill -HUP $MAINPID"
+    assert service["KillMode"] == "mixed" and service["KillSignal"] == "SIGTERM"
+    assert 30 < int(service["TimeoutStopSec"]) <= 60
+    assert service["Restart"] == "on-failure" and service["User"] == "newsradar"
+    assert unit["Install"]["WantedBy"] == "multi-user.target"
+    text = (REPO / "newsradar" / "deploy" / "newsradar.service").read_text()
+    # The token lives in the EnvironmentFile (mode 600), never in the unit, which anyone can read.
+    assert not [line for line in text.splitlines() if line.startswith("Environment=") and "TOKEN" in line]
+    assert service["EnvironmentFile"] == "-/etc/newsradar.env"
