@@ -108,12 +108,9 @@ def run_crawl(
                 summaries.append(CrawlSummary(source.name, "failed", 0, 0, 0, 0,
                                               [{"url": "", "reason": "the spider did not start"}], seconds))
                 continue
-            status = run["status"]
-            reason = crawler.stats.get_value("finish_reason")
-            if reason == "shutdown" or (reason or "").startswith("closespider"):
-                status = "interrupted"  # Ctrl-C, SIGTERM or a -s CLOSESPIDER_* limit: what was stored stays
+            # run["status"] is "interrupted" after Ctrl-C, SIGTERM or a CLOSESPIDER_* limit.
             summaries.append(CrawlSummary(
-                source.name, status, run["pages"], run["articles_new"],
+                source.name, run["status"], run["pages"], run["articles_new"],
                 run["articles_updated"], run["alerts"], run["error_log"], seconds,
             ))
         return summaries

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from scrapy import signals
+
 from storage import iso, open_db, write
 from storage.articles import content_hash, upsert_article
 from storage.fingerprints import fingerprint
@@ -32,7 +34,9 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler)
+        pipeline = cls(crawler)
+        crawler.signals.connect(pipeline.on_spider_closed, signal=signals.spider_closed)
+        return pipeline
 
     def open_spider(self) -> None:
         spider = self.crawler.spider
@@ -90,14 +94,18 @@ class StorePipeline:
         return item.published >= item.fetched_at - self.freshness
 
     def close_spider(self) -> None:
-        spider = self.crawler.spider
-        stats = self.crawler.stats
+        # The run is finished in on_spider_closed, the first point where Scrapy
+        # knows why the crawl ended (finished, shutdown on Ctrl-C/SIGTERM, a close limit).
+        pass
+
+    def on_spider_closed(self, spider, reason: str) -> None:
         errors = list(getattr(spider, "errors", []))
         pages = getattr(spider, "counts", {}).get("pages", 0)
-        reason = stats.get_value("finish_reason") or "finished"
-        failed = reason not in ("finished",) or (errors and pages == 0 and not self.counts["articles_new"])
-        finish_run(
-            self.db, self.run_id, status="failed" if failed else "ok", pages=pages,
-            errors=errors, **self.counts,
-        )
+        if reason != "finished":
+            status = "interrupted"
+        elif errors and pages == 0 and not self.counts["articles_new"]:
+            status = "failed"
+        else:
+            status = "ok"
+        finish_run(self.db, self.run_id, status=status, pages=pages, errors=errors, **self.counts)
         self.db.close()
