@@ -11,12 +11,14 @@ children counted once reaped) and the crawls' peak resident memory. Phase 2 edit
 schedule.yaml to poll hourly (the service reloads it) and measures the service idle.
 CPU per real hour = idle rate x 3600 s + 12 crawls x CPU per crawl.
 
-    python bench/bench_idle.py [--cycles 12] [--period 15] [--idle 60]
 
 Measured on the shared 2-core build box, 12 cycles of 15 s, 2026-11-26: one crawl process
 per slot for the 20 jobs, 2.39 CPU s each; `run` 5.4 CPU s per idle hour; 34.2 CPU s per
 hour in all (0.95% of one core; target 5%); `run` idle 57 MB resident (target 150 MB),
-crawl peak 101 MB (target 300 MB).
+crawl peak 101 MB (target 300 MB). With --telegram (the bot long-polling the Bot API
+double): `run` idle 64 MB and 8.4 CPU s per hour.
+
+    python bench/bench_idle.py [--cycles 12] [--period 15] [--idle 60] [--telegram]
 """
 from __future__ import annotations
 
@@ -109,7 +111,16 @@ def main() -> None:
     parser.add_argument("--cycles", type=int, default=12, help="compressed 5-minute slots to measure (12 = 1 hour)")
     parser.add_argument("--period", type=float, default=15.0, help="real seconds standing for 5 minutes")
     parser.add_argument("--idle", type=float, default=60.0, help="real seconds of the idle measurement")
+    parser.add_argument("--telegram", action="store_true",
+                        help="also run the bot (long polling) against the Bot API double from tests/support")
     args = parser.parse_args()
+    double = None
+    if args.telegram:
+        sys.path.insert(0, str(REPO))
+        from tests.support.telegram_double import TEST_TOKEN, TelegramDouble
+
+        double = TelegramDouble()
+        double.start()
 
     servers = _serve()
     tmp = Path(tempfile.mkdtemp(prefix="newsradar-idle-"))
@@ -130,6 +141,8 @@ def main() -> None:
     write_schedule(f"{args.period:g}s")
     env = {**os.environ, "NEWSRADAR_SOURCES": str(tmp / "sources.yaml")}
     env.pop("TELEGRAM_BOT_TOKEN", None)
+    if double is not None:
+        env.update(TELEGRAM_BOT_TOKEN=TEST_TOKEN, TELEGRAM_API_BASE_URL=double.url)
     log = tmp / "service.log"
     with log.open("wb") as fh:
         proc = subprocess.Popen([sys.executable, "-m", "newsradar", "--db", str(tmp / "n.db"), "--log-level", "INFO",
@@ -179,6 +192,8 @@ def main() -> None:
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=40)
+        if double is not None:
+            double.stop()
 
     crawl_cpu = (kids1 - kids0) / crawls
     run_per_crawl = max(0.0, (own1 - own0) - idle_rate * wall1) / crawls
@@ -190,7 +205,7 @@ def main() -> None:
     print(f"run, per crawl: {run_per_crawl:.3f} CPU s; run, idle: {idle_rate * 3600:.1f} CPU s per hour")
     print(f"CPU per hour (12 slots): {per_hour:.1f} s = {per_hour / 36:.2f}% of one core (target <= 5%)")
     print(f"CPU per day (288 slots): {per_hour * 24:.0f} s")
-    print(f"memory: run idle {rss_idle / 1024:.0f} MB resident (peak {hwm_run / 1024:.0f} MB; target < 150 MB); "
+    print(f"memory{' (with the bot polling)' if double else ''}: run idle {rss_idle / 1024:.0f} MB resident (peak {hwm_run / 1024:.0f} MB; target < 150 MB); "
           f"crawl peak {peak_crawl_kb / 1024:.0f} MB (target < 300 MB)")
 
 
