@@ -11,7 +11,6 @@ children counted once reaped) and the crawls' peak resident memory. Phase 2 edit
 schedule.yaml to poll hourly (the service reloads it) and measures the service idle.
 CPU per real hour = idle rate x 3600 s + 12 crawls x CPU per crawl.
 
-
 Measured on the shared 2-core build box, 12 cycles of 15 s, 2026-11-26: one crawl process
 per slot for the 20 jobs, 2.39 CPU s each; `run` 5.4 CPU s per idle hour; 34.2 CPU s per
 hour in all (0.95% of one core; target 5%); `run` idle 57 MB resident (target 150 MB),
