@@ -31,21 +31,23 @@ class Match:
     the ids (or the first rule per chat) should not pay for every explanation.
     """
 
-    __slots__ = ("rule_id", "_hits", "_explain")
+    __slots__ = ("rule_id", "_hits", "_tree", "_explain")
 
-    def __init__(self, rule_id: int | None, hits: list[Hit] | None = None, *,
-                 explain: Callable[[], list[Hit]] | None = None):
-        if (hits is None) == (explain is None):
-            raise TypeError("Match needs exactly one of hits and explain")
+    def __init__(self, rule_id: int | None, hits: list[Hit] | None = None,
+                 tree: Node | None = None,
+                 explain: Callable[[Node], list[Hit]] | None = None):
+        # Either the hits, or the rule tree and a function that finds them in the
+        # article (one function shared by all the article's matches: no allocation).
         self.rule_id = rule_id
         self._hits = hits
+        self._tree = tree
         self._explain = explain
 
     @property
     def hits(self) -> list[Hit]:
         if self._hits is None:
-            self._hits = self._explain()
-            self._explain = None
+            self._hits = self._explain(self._tree)
+            self._tree = self._explain = None
         return self._hits
 
     def __eq__(self, other: object) -> bool:

@@ -226,6 +226,7 @@ class Matcher:
         self._rules: dict[int, tuple[Rule, Check, list[Anchor]]] = {}
         # The check to run on a candidate; None when being a candidate is proof enough.
         self._checks: dict[int, Check | None] = {}
+        self._trees: dict[int, Node] = {}
         self._by_word: dict[str, set[int]] = {}
         self._by_prefix: dict[str, set[int]] = {}
         self._prefix_lengths: dict[int, int] = {}    # length -> how many prefixes have it
@@ -247,6 +248,7 @@ class Matcher:
         check = compile_check(rule.tree)
         self._rules[rule_id] = (rule, check, found)
         self._checks[rule_id] = None if _implied_by_anchors(rule.tree) else check
+        self._trees[rule_id] = rule.tree
         for kind, text in found:
             if kind == "word":
                 self._by_word.setdefault(text, set()).add(rule_id)
@@ -260,6 +262,7 @@ class Matcher:
         """Forget a rule; KeyError if it was never added."""
         _, _, found = self._rules.pop(rule_id)
         del self._checks[rule_id]
+        del self._trees[rule_id]
         for kind, text in found:
             if kind == "word":
                 ids = self._by_word[text]
@@ -300,13 +303,13 @@ class Matcher:
     def match(self, doc: Document | AnalyzedDocument) -> list[Match]:
         """The rules matching the article, by rule id, each with its explanation."""
         adoc = doc if isinstance(doc, AnalyzedDocument) else analyze(doc)
-        rules, checks = self._rules, self._checks
+        checks, trees = self._checks, self._trees
+        explain = partial(collect_hits, adoc=adoc, occ=indexed_occurrences)
         out = []
         for rule_id in sorted(self.candidates(adoc)):
             check = checks[rule_id]
             if check is None or check(adoc):
-                out.append(Match(rule_id, explain=partial(
-                    collect_hits, rules[rule_id][0].tree, adoc, indexed_occurrences)))
+                out.append(Match(rule_id, None, trees[rule_id], explain))
         return out
 
     def check_all(self, doc: Document | AnalyzedDocument) -> list[int]:
