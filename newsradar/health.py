@@ -58,7 +58,9 @@ def source_health(db: sqlite_utils.Database, sources, policy: HealthPolicy = Hea
 def _one(db, source: str, policy: HealthPolicy, now: dt.datetime) -> SourceHealth:
     runs = [dict(zip(("id", "started_at", "status", "articles_new", "error_log"), r)) for r in db.execute(
         "SELECT id, started_at, status, articles_new, error_log FROM crawl_runs "
-        "WHERE source = ? AND status != 'running' ORDER BY id DESC LIMIT ?", [source, RECENT_RUNS]
+        # An interrupted run (service stopped or killed) says nothing about the source.
+        "WHERE source = ? AND status NOT IN ('running', 'interrupted') ORDER BY id DESC LIMIT ?",
+        [source, RECENT_RUNS]
     ).fetchall()]
     running = db.execute("SELECT max(started_at) FROM crawl_runs WHERE source = ? AND status = 'running'",
                          [source]).fetchone()[0]

@@ -54,6 +54,10 @@ def test_a_failure_streak_is_told_to_admins_once(db):
     told = notify_incidents(db, source_health(db, ["japan-times"], POLICY), ADMINS)
     assert len(told) == 1 and "japan-times failed 3 runs in a row" in told[0] and "HTTP 403" in told[0]
     _run(db, "japan-times", False)  # the same streak goes on: nothing new
+    interrupted = start_run(db, "japan-times")  # a restart of the service is not the source's fault
+    db.execute("UPDATE crawl_runs SET status = 'interrupted' WHERE id = ?", [interrupted])
+    db.conn.commit()
+    assert source_health(db, ["japan-times"], POLICY)[0].failures_in_a_row == 4
     assert notify_incidents(db, source_health(db, ["japan-times"], POLICY), ADMINS) == []
     notices = list_notices(db)
     assert sorted(n["chat_id"] for n in notices) == ADMINS

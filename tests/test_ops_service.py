@@ -341,7 +341,7 @@ def test_due_sources_share_one_crawl_and_the_schedule_reloads(tmp_path, news_web
     assert "Traceback" not in service.text()
     status = service.cli("status", "--schedule", str(service.schedule.with_name("none.yaml")), "--json")
     by = {s["source"]: s for s in json.loads(status.stdout)["sources"]}
-    assert by["loop-a"]["state"] == "ok" and by["loop-a"]["runs"] >= 3
+    assert by["loop-a"]["state"] == "ok" and by["loop-a"]["runs"] >= 2  # the last may be interrupted by the stop
 
 
 def test_doctor_checks_each_part_in_one_line(tmp_path, news_web, telegram_double):
