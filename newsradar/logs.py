@@ -1,7 +1,9 @@
 """Logging set-up: one line per event, and secrets never written."""
 from __future__ import annotations
 
+import json
 import logging
+import os
 import re
 import sys
 
@@ -32,9 +34,34 @@ class RedactFilter(logging.Filter):
         return True
 
 
-def setup_logging(level: str = "INFO", secrets: list[str] | None = None) -> None:
+class OneLineFormatter(logging.Formatter):
+    """``time level logger: message``, with any traceback folded onto the same line,
+    so every event is one line for grep and journald; or one JSON object per line."""
+
+    def __init__(self, style: str = "text"):
+        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        self.json = style == "json"
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        exc = " | ".join(line.strip() for line in (record.exc_text or "").splitlines() if line.strip())
+        if self.json:
+            event = {"time": self.formatTime(record), "level": record.levelname,
+                     "logger": record.name, "message": message}
+            if exc:
+                event["exception"] = exc
+            return json.dumps(event, ensure_ascii=False)
+        line = f"{self.formatTime(record)} {record.levelname} {record.name}: {message}"
+        line = line.replace("\n", " | ")
+        return f"{line} | {exc}" if exc else line
+
+
+def setup_logging(level: str = "INFO", secrets: list[str] | None = None, style: str | None = None) -> None:
+    """Log to stderr, one line per event; ``style`` "json" (or NEWSRADAR_LOG_FORMAT=json) for JSON lines."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(OneLineFormatter(style or os.environ.get("NEWSRADAR_LOG_FORMAT", "text")))
     handler.addFilter(RedactFilter(secrets or []))
     root = logging.getLogger()
     for old in list(root.handlers):
