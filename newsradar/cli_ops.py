@@ -53,7 +53,7 @@ def schedule_cmd(state: State, schedule_path: Path, as_json: bool) -> None:
                      "last_run": r["last_run"].isoformat(timespec="seconds") if r["last_run"] else None}
                     for r in rows])
         return
-    click.echo(f"{schedule_path}: {len(schedule.jobs)} crawl job(s), upkeep, {len(schedule.digests)} digest(s); "
+    click.echo(f"{schedule_path}: {len(schedule.jobs)} crawl job(s) and upkeep; "
                f"sources due within {int(schedule.batch.total_seconds())}s share one crawl.")
     for r in rows:
         local = r["next_run"].astimezone()

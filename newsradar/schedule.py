@@ -1,4 +1,4 @@
-"""schedule.yaml: which sources are crawled when, plus upkeep and digests. Parsing and
+"""schedule.yaml: which sources are crawled when, plus upkeep and health. Parsing and
 validation are pure; the service turns the result into APScheduler jobs.
 
     timezone: Asia/Kolkata          # default zone of cron expressions
@@ -18,14 +18,14 @@ validation are pure; the service turns the result into APScheduler jobs.
       failures: 3                   # this many failed runs in a row is an incident
       silent_factor: 4              # silent: no new article for 4x the usual gap ...
       min_silence: 6h               # ... and never less than this
-    digests:                        # optional; delivered by the bot (see bot/)
-      - name: morning
-        cron: "0 8 * * *"
+
+Digests are not scheduled here: each chat sets its own digest time in Telegram
+(`/digest 08:00`, in the chat's own time zone), and the bot's sender releases them.
 """
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -111,18 +111,6 @@ class UpkeepJob(_Timed):
 
 
 @dataclass(frozen=True)
-class DigestJob(_Timed):
-    """A digest the bot composes; the schedule only says when (other keys pass through)."""
-    name: str
-    every: dt.timedelta | None
-    cron: str | None
-    timezone: str
-    jitter: dt.timedelta
-    line: int
-    options: dict = field(default_factory=dict, compare=False)
-
-
-@dataclass(frozen=True)
 class HealthPolicy:
     failures: int = 3
     silent_factor: float = 4.0
@@ -133,12 +121,11 @@ class HealthPolicy:
 class Schedule:
     jobs: list[CrawlJob]
     upkeep: UpkeepJob
-    digests: list[DigestJob] = field(default_factory=list)
     health: HealthPolicy = HealthPolicy()
     batch: dt.timedelta = DEFAULT_BATCH
 
     def all_jobs(self) -> list[_Timed]:
-        return [*self.jobs, self.upkeep, *self.digests]
+        return [*self.jobs, self.upkeep]
 
 
 DEFAULT_UPKEEP = UpkeepJob(every=None, cron="30 3 * * *", timezone="UTC", jitter=dt.timedelta(0), line=0)
@@ -172,10 +159,13 @@ def parse_schedule_file(text: str, known_sources: set[str] | dict, *, origin: st
     if not isinstance(data, dict) or not isinstance(data.get("jobs"), list):
         raise ScheduleError(f"{origin}: expected a mapping with a list named 'jobs'.")
     top_line = data.get("__line__", 1)
-    unknown_top = set(data) - {"__line__", "timezone", "batch", "jobs", "upkeep", "health", "digests"}
+    if "digests" in data:
+        raise ScheduleError(f"{origin}: digests are not scheduled here; each chat sets its own "
+                            "digest time in Telegram with /digest 08:00. Remove the 'digests' key.")
+    unknown_top = set(data) - {"__line__", "timezone", "batch", "jobs", "upkeep", "health"}
     if unknown_top:
         raise ScheduleError(f"{origin}: unknown top-level key {', '.join(sorted(unknown_top))} "
-                            "(expected timezone, batch, jobs, upkeep, health, digests).")
+                            "(expected timezone, batch, jobs, upkeep, health).")
     default_tz = str(data.get("timezone", "UTC"))
     _check_zone(default_tz, origin, top_line)
     batch = _duration(data, "batch", DEFAULT_BATCH, f"{origin} line {top_line}")
@@ -229,20 +219,7 @@ def parse_schedule_file(text: str, known_sources: set[str] | dict, *, origin: st
             raise ScheduleError(f"{where}: 'silent_factor' must be a number of at least 1.")
         health = HealthPolicy(failures, float(factor), _duration(raw, "min_silence", health.min_silence, where))
 
-    digests: list[DigestJob] = []
-    raw_digests = data.get("digests") or []
-    if not isinstance(raw_digests, list):
-        raise ScheduleError(f"{origin} line {top_line}: 'digests' must be a list.")
-    for raw in raw_digests:
-        where, raw = _entry(raw, origin, "digests")
-        name = raw.get("name")
-        if not isinstance(name, str) or not name:
-            raise ScheduleError(f"{where}: a digest needs a 'name'.")
-        _unique(name, names, where)
-        every, cron, tz, jitter = _timing(raw, where, default_tz, origin)
-        options = {k: v for k, v in raw.items() if k not in _TIMING_KEYS | {"name", "__line__"}}
-        digests.append(DigestJob(name, every, cron, tz, jitter, raw["__line__"], options))
-    return Schedule(jobs, upkeep, digests, health, batch)
+    return Schedule(jobs, upkeep, health, batch)
 
 
 def load_schedule(path: Path, known_sources) -> list[CrawlJob]:
@@ -271,7 +248,7 @@ def next_runs(schedule: Schedule, now: dt.datetime,
             last = None if any(t is None for t in seen) else min(seen)
             kind, what = "crawl", ", ".join(job.sources)
         else:
-            kind = "upkeep" if isinstance(job, UpkeepJob) else "digest"
+            kind = "upkeep"
             last = last_runs.get(f"{kind}:{job.name}")
             what = ""
         out.append({"name": job.name, "kind": kind, "sources": what, "when": job.describe(),

@@ -281,7 +281,6 @@ class Service:
         self.known_sources = known_sources
         self.scheduler: AsyncIOScheduler | None = None
         self.crawl_jobs: dict[str, CrawlJob] = {}
-        self.digest_sender: Callable | None = None
         self._last_text: str | None = None
         self._mtime: float | None = None
         self._pending: set[asyncio.Task] = set()
@@ -313,9 +312,6 @@ class Service:
         scheduler.add_job(self.run_upkeep, up.trigger(), args=[up], id="upkeep", name="upkeep",
                           max_instances=1, coalesce=True, misfire_grace_time=None,
                           next_run_time=up.first_run(seen.get("upkeep:upkeep"), now))
-        for digest in self.schedule.digests:
-            scheduler.add_job(self.run_digest, digest.trigger(), args=[digest], id=f"digest:{digest.name}",
-                              name=digest.name, max_instances=1, coalesce=True, misfire_grace_time=None)
 
     def _window(self, job: CrawlJob, now: dt.datetime) -> float:
         """How early a job may be pulled into another's crawl: the batch window, but never
@@ -383,12 +379,6 @@ class Service:
             logger.error("upkeep failed: %s", exc)
             self.notify(f"newsradar: upkeep failed: {exc}", key=f"upkeep-failed:{dt.date.today()}")
         self.check_health()
-
-    async def run_digest(self, job) -> None:
-        if self.digest_sender is None:
-            logger.warning("digest %s is due but nothing in this build sends digests", job.name)
-            return
-        await self.digest_sender(job)
 
     def stale_after(self) -> dt.timedelta:
         longest = max(job.timeout for job in self.schedule.jobs)
@@ -512,7 +502,6 @@ async def serve(config: Config, jobs: list[CrawlJob] | Schedule, *, source_title
         sender = TelegramSender(app.bot, db, source_titles=source_titles, policy=DeliveryPolicy(
             lease=config.send_lease, backoff_base=config.retry_base.total_seconds(),
             backoff_max=config.retry_max.total_seconds()))
-        service.digest_sender = app.bot_data.get("send_digest")
         me = app.bot.username
         logger.info("connected to Telegram as @%s", me)
         print(f"newsradar is running as @{me}; {len(schedule.jobs)} crawl job(s) scheduled. Ctrl-C stops it.", flush=True)

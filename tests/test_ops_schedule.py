@@ -37,10 +37,6 @@ health:
   failures: 2
   silent_factor: 3
   min_silence: 2h
-digests:
-  - name: morning
-    cron: "0 8 * * *"
-    chats: [1, 2]
 """
 
 
@@ -56,7 +52,6 @@ def test_a_full_schedule_reads_as_written():
     assert s.upkeep.retention == dt.timedelta(days=90) and s.upkeep.keep_metadata is False
     assert str(s.upkeep.backup) == "/srv/backups/news-{date}.db"
     assert (s.health.failures, s.health.silent_factor, s.health.min_silence) == (2, 3.0, dt.timedelta(hours=2))
-    assert s.digests[0].name == "morning" and s.digests[0].options == {"chats": [1, 2]}
 
 
 def test_the_bundled_schedule_is_valid_and_upkeep_has_a_default():
@@ -80,7 +75,7 @@ def test_the_bundled_schedule_is_valid_and_upkeep_has_a_default():
     ("jobs:\n  - sources: [the-hindu]\n    every: 5m\nupkeep:\n  cron: '0 3 * * *'\n  keep_metadata: maybe\n",
      "line 5: 'keep_metadata' must be true or false"),
     ("jobs:\n  - sources: [the-hindu]\n    every: 5m\nhealth:\n  failures: 0\n", "line 5: 'failures' must be"),
-    ("jobs:\n  - sources: [the-hindu]\n    every: 5m\ndigests:\n  - cron: '0 8 * * *'\n", "line 5: a digest needs a 'name'"),
+    ("jobs:\n  - sources: [the-hindu]\n    every: 5m\ndigests:\n  - cron: '0 8 * * *'\n", "each chat sets its own digest time"),
     ("jobs:\n  - sources: [the-hindu]\n    every: 5m\nbatchh: 3s\n", "unknown top-level key batchh"),
     ("jobs: []\n", "'jobs' is empty"),
     ("jobs:\n  - sources: [the-hindu\n", "not valid YAML"),
@@ -126,12 +121,11 @@ def test_next_runs_lists_every_job_soonest_first():
     last = {"business-standard": NOW - dt.timedelta(minutes=2), "the-hindu": NOW - dt.timedelta(minutes=3),
             "japan-times": NOW - dt.timedelta(seconds=5), "upkeep:upkeep": NOW - dt.timedelta(hours=2)}
     rows = next_runs(s, NOW, last)
-    assert [r["name"] for r in rows] == ["morning", "india", "japan-times", "upkeep"]
+    assert [r["name"] for r in rows] == ["india", "japan-times", "upkeep"]
     by = {r["name"]: r for r in rows}
     assert by["india"]["next_run"] == NOW + dt.timedelta(minutes=7)      # the older of its two sources
     assert by["japan-times"]["next_run"] == dt.datetime(2026, 3, 2, 10, 15, tzinfo=UTC)
     assert by["upkeep"]["next_run"] == dt.datetime(2026, 3, 2, 22, 0, tzinfo=UTC)  # 03:30 Kolkata
-    assert by["morning"]["kind"] == "digest" and by["morning"]["next_run"] == NOW  # never ran
 
 
 def test_schedule_command_prints_each_job(tmp_path: Path):
@@ -142,7 +136,7 @@ def test_schedule_command_prints_each_job(tmp_path: Path):
     lines = out.stdout.splitlines()
     assert "2 crawl job(s)" in lines[0] and "45s" in lines[0]
     assert any(line.startswith("crawl") and "india" in line and "every 10m, jitter 30s" in line for line in lines)
-    assert any(line.startswith("upkeep") for line in lines) and any(line.startswith("digest") for line in lines)
+    assert any(line.startswith("upkeep") for line in lines)
     assert not (tmp_path / "n.db").exists()  # looking at the schedule creates no database
 
     path.write_text("jobs:\n  - sources: [nowhere]\n    every: 5m\n")
