@@ -283,10 +283,8 @@ class Matcher:
         present = adoc.word_set(None)
         by_word = self._by_word
         found: set[int] = set()
-        for word in by_word.keys() & present if len(by_word) < len(present) else present:
-            ids = by_word.get(word)
-            if ids:
-                found |= ids
+        for word in by_word.keys() & present:      # walks the smaller of the two
+            found |= by_word[word]
         if self._by_prefix:
             # Look up each beginning of each word that some prefix has the length of.
             by_prefix = self._by_prefix
