@@ -98,9 +98,12 @@ def sources(state: State, as_json: bool, health: bool) -> None:
         return
     for s in found.values():
         click.echo(f"{s.name:20} {s.language:3} {s.title} ({s.homepage})")
-        for url in (*s.feeds, *s.sitemaps):
+        for url in s.entry_points:
             mark = "  (unconfirmed)" if url in s.unconfirmed else ""
             click.echo(f"{'':24}{url}{mark}")
+        for archive in s.archives:
+            mark = "  (unconfirmed)" if archive.url in s.unconfirmed else ""
+            click.echo(f"{'':24}backfill, one per {archive.period}: {archive.url}{mark}")
 
 
 # -- crawl ------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from scrapers.registry import load_sources
 from newsradar.errors import ScheduleError
 from newsradar.schedule import (
     DEFAULT_UPKEEP, CrawlJob, next_runs, parse_schedule, parse_schedule_file,
@@ -55,10 +56,10 @@ def test_a_full_schedule_reads_as_written():
 
 
 def test_the_bundled_schedule_is_valid_and_upkeep_has_a_default():
-    s = parse_schedule_file((REPO / "schedule.yaml").read_text(), KNOWN)
+    s = parse_schedule_file((REPO / "schedule.yaml").read_text(), load_sources())
     assert s.jobs and s.upkeep.retention == dt.timedelta(days=365) and s.upkeep.keep_metadata
     assert parse_schedule_file("jobs:\n  - sources: [the-hindu]\n    every: 5m\n", KNOWN).upkeep == DEFAULT_UPKEEP
-    assert parse_schedule((REPO / "schedule.yaml").read_text(), KNOWN) == s.jobs
+    assert parse_schedule((REPO / "schedule.yaml").read_text(), load_sources()) == s.jobs
 
 
 @pytest.mark.parametrize("text, expected", [
