@@ -1,52 +1,50 @@
-"""Finding stored articles for /test and /search: FTS5 narrows, the rule itself decides.
+"""Finding stored articles a rule matches, for /test, /search, `rules test` and `search`.
 
-FTS5 is only a prefilter (its syntax is not the rule language): every term of the rule
-becomes a quoted FTS phrase OR-ed together, which finds a superset of the articles the
-rule can match. CJK terms are not split into tokens by FTS5's unicode61 tokenizer, so
-the most recent articles are always checked as well.
+FTS5 narrows (the rule translated into a superset query by `rules.prefilter`), the
+rule itself decides. Nothing here touches Telegram; the CLI uses it too.
 """
 from __future__ import annotations
 
-import regex
+import datetime as dt
+from dataclasses import dataclass, field
 
 import rules
+from rules.prefilter import fts5_query
+from storage.search import candidate_articles
 
-_CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
-FTS_CANDIDATES = 300
-RECENT_CANDIDATES = 500
+MAX_CANDIDATES = 20_000
 
 
-def fts_query(rule: rules.Rule) -> str | None:
-    """An FTS5 query matching every article that contains any term of ``rule``."""
-    parts = []
-    for term in rule.terms:
-        if any(_CJK.search(w) for w in term.words):
+@dataclass
+class SearchResult:
+    found: list[tuple[dict, rules.Match]] = field(default_factory=list)  # newest first, at most `limit`
+    total: int = 0          # how many matched among the candidates checked
+    checked: int = 0        # how many candidates the matcher looked at
+    truncated: bool = False  # True when the candidate cap was reached
+
+
+def search_archive(db, rule: rules.Rule, *, days: float | None = None, limit: int = 5,
+                   max_candidates: int = MAX_CANDIDATES, now: dt.datetime | None = None) -> SearchResult:
+    """The newest stored articles ``rule`` matches, published (or fetched) in the last ``days``."""
+    since = None
+    if days is not None:
+        start = (now or dt.datetime.now(dt.timezone.utc)) - dt.timedelta(days=days)
+        since = start.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    result = SearchResult()
+    for row in candidate_articles(db, fts_query=fts5_query(rule), since_utc=since, max_rows=max_candidates):
+        result.checked += 1
+        doc = rules.Document(title=row["title"], body=row["body"], source=row["source"], lang=row["language"])
+        match = rule.matches(doc)
+        if match is None:
             continue
-        phrase = " ".join(w.replace('"', '""') for w in term.words)
-        parts.append(f'"{phrase}"' + ("*" if term.prefix else ""))
-    return " OR ".join(sorted(set(parts))) or None
+        result.total += 1
+        if len(result.found) < limit:
+            result.found.append((row, match))
+    result.truncated = result.checked >= max_candidates
+    return result
 
 
 def find_articles(db, rule: rules.Rule, *, limit: int = 5) -> tuple[list[dict], int]:
     """The newest stored articles ``rule`` matches (at most ``limit``), and how many matched in all."""
-    ids: set[int] = set()
-    query = fts_query(rule)
-    if query:
-        ids.update(r[0] for r in db.execute(
-            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?",
-            [query, FTS_CANDIDATES]).fetchall())
-    ids.update(r[0] for r in db.execute(
-        "SELECT id FROM articles ORDER BY id DESC LIMIT ?", [RECENT_CANDIDATES]).fetchall())
-    if not ids:
-        return [], 0
-    rows = db.query(
-        f"SELECT id, url, source, title, body, published, published_utc, language FROM articles "
-        f"WHERE id IN ({', '.join('?' * len(ids))}) ORDER BY coalesce(published_utc, fetched_at) DESC, id DESC",
-        sorted(ids),
-    )
-    found = []
-    for row in rows:
-        doc = rules.Document(title=row["title"], body=row["body"], source=row["source"], lang=row["language"])
-        if rule.matches(doc):
-            found.append(row)
-    return found[:limit], len(found)
+    result = search_archive(db, rule, limit=limit)
+    return [row for row, _ in result.found], result.total
