@@ -23,6 +23,7 @@ from telegram.ext import ContextTypes
 
 import rules
 from storage import StorageError, utcnow
+from storage.aliases import GLOBAL, aliases_for, list_aliases, remove_alias, set_alias
 from storage.chat_settings import (
     forget_chat, get_settings, mute_rule, pause_source, paused_sources, release_held, resume_source,
     set_watch_active, set_watch_urgent, update_settings,
@@ -61,6 +62,9 @@ HELP = (
     "/unwatch N - remove rule N\n"
     "/test RULE - what a rule would have matched lately\n"
     "/search WORDS - stored articles that match\n"
+    "/alias @name = TERMS - a name for a group of terms, e.g. "
+    "<code>/alias @takaichi = Takaichi OR \"Sanae Takaichi\" OR 高市</code>; /aliases lists them, "
+    "/unalias @name removes one\n"
     "/help rules - the rule language\n\n"
     "<b>Delivery</b>\n"
     "/mode instant|digest - every alert at once, or one digest a day\n"
@@ -72,7 +76,9 @@ HELP = (
     "/stop - unsubscribe and delete this chat's data"
 )
 
-ADMIN_HELP = "\n\n<b>Admin</b>\n/status - crawls, errors, queue\n/crawl SOURCE - crawl now\n/backfill SOURCE DATE [DATE] - crawl a date range"
+ADMIN_HELP = ("\n\n<b>Admin</b>\n/status - crawls, errors, queue\n/crawl SOURCE - crawl now\n"
+              "/backfill SOURCE DATE [DATE] - crawl a date range\n"
+              "/alias global @name = TERMS - an alias for every chat")
 
 
 class _Limiter:
@@ -217,7 +223,7 @@ async def watch(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if named and named.group(1).lower() not in _NOT_NAMES:
         name, rule_text = named.group(1), named.group(2).strip()
     try:
-        rules.parse(rule_text)
+        rules.parse(rule_text, aliases=aliases_for(db, chat.id))
     except rules.RuleError as exc:
         await _reply(update, f"That rule has a problem: {exc}")
         return
@@ -231,6 +237,73 @@ async def watch(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     label = f" ({html.escape(name)})" if name else ""
     await _reply(update, f"Watching rule {saved['id']}{label}: <code>{html.escape(rule_text)}</code>",
                  html_text=True)
+
+
+@command(changes=True)
+async def alias(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Define @name for a group of terms, for this chat (or, for admins, everyone)."""
+    db, config = _deps(context)
+    chat = update.effective_chat
+    text = _args(update)
+    scope = chat.id
+    if text.startswith("global "):
+        if chat.id not in config.admins:
+            await _reply(update, "Only this newsradar's admins can define aliases for everyone.")
+            return
+        scope, text = GLOBAL, text[len("global "):].strip()
+    if not text:
+        await _reply(update, 'Usage: /alias @name = TERMS, for example /alias @takaichi = Takaichi OR "Sanae Takaichi" OR 高市')
+        return
+    try:
+        name, terms = rules.parse_alias(text, aliases=aliases_for(db, chat.id))
+    except rules.RuleError as exc:
+        await _reply(update, f"That alias has a problem: {exc}")
+        return
+    if scope != GLOBAL:
+        _ensure_subscribed(db, chat)
+    new = set_alias(db, name, terms, chat_id=scope)
+    where = "everyone" if scope == GLOBAL else "this chat"
+    await _reply(update, f"{'Defined' if new else 'Redefined'} <code>@{html.escape(name)}</code> for {where}: "
+                         f"<code>{html.escape(terms)}</code>. Use it in rules, e.g. <code>/watch Modi + @{html.escape(name)}</code>",
+                 html_text=True)
+
+
+@command()
+async def aliases(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """List the aliases this chat can use."""
+    db, _ = _deps(context)
+    rows = list_aliases(db, chat_id=update.effective_chat.id)
+    if not rows:
+        await _reply(update, 'No aliases yet. Define one: /alias @takaichi = Takaichi OR "Sanae Takaichi" OR 高市')
+        return
+    lines = ["Aliases:"]
+    for row in rows:
+        who = " <i>(everyone)</i>" if row["chat_id"] == GLOBAL else ""
+        lines.append(f"<code>@{html.escape(row['name'])}</code> = <code>{html.escape(row['definition'])}</code>{who}")
+    await _reply(update, "\n".join(lines), html_text=True)
+
+
+@command(changes=True)
+async def unalias(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Remove one of this chat's aliases."""
+    db, config = _deps(context)
+    chat = update.effective_chat
+    text = _args(update)
+    scope = chat.id
+    if text.startswith("global "):
+        if chat.id not in config.admins:
+            await _reply(update, "Only this newsradar's admins can remove aliases for everyone.")
+            return
+        scope, text = GLOBAL, text[len("global "):].strip()
+    if not text.startswith("@"):
+        await _reply(update, "Usage: /unalias @name")
+        return
+    try:
+        remove_alias(db, text, chat_id=scope)
+    except StorageError as exc:
+        await _reply(update, str(exc))
+        return
+    await _reply(update, f"Removed <code>{html.escape(text)}</code>.", html_text=True)
 
 
 def _rule_line(row: dict) -> str:
@@ -312,7 +385,7 @@ def _results(found: list[dict], total: int, tz: str, *, heading: str, titles: di
 async def _run_rule(update: Update, context, text: str, *, heading: str) -> None:
     db, _ = _deps(context)
     try:
-        rule = rules.parse(text)
+        rule = rules.parse(text, aliases=aliases_for(db, update.effective_chat.id))
     except rules.RuleError as exc:
         await _reply(update, f"That rule has a problem: {exc}")
         return

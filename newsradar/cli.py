@@ -16,6 +16,7 @@ import click
 import rules
 from scrapers.registry import SourceError, load_sources, pick_sources
 from storage import StorageError, open_db
+from storage.aliases import aliases_for
 from storage.articles import list_articles
 from storage.outbox import list_alerts
 from storage.watchlists import add_watch, list_watches, remove_watch
@@ -199,9 +200,9 @@ def rules_group() -> None:
 @click.pass_obj
 @_friendly
 def rules_add(state: State, chat_id: int, name: str | None, rule: str) -> None:
-    """Add RULE for a chat, e.g. "Modi + Takaichi"."""
-    rules.parse(rule)
+    """Add RULE for a chat (such as "Modi + Takaichi")."""
     db = state.open()
+    rules.parse(rule, aliases=aliases_for(db, chat_id))
     saved = add_watch(db, chat_id, rule, name=name, chat_kind="cli" if chat_id == 0 else "private")
     click.echo(f"Added rule {saved['id']} for chat {chat_id}: {rule}")
 
@@ -328,6 +329,7 @@ def demo(state: State, keep: Path | None) -> None:
 # Commands of other areas live in their own modules and attach themselves to `cli`.
 # One import line per module, kept in alphabetical order:
 from . import cli_ops  # noqa: E402,F401  (schedule, status, doctor, backup, upkeep)
+from . import cli_rules  # noqa: E402,F401  (rules test, rules alias, search)
 from . import cli_sources  # noqa: E402,F401  (extract)
 from . import cli_stories  # noqa: E402,F401  (story)
 

@@ -11,6 +11,7 @@ import json
 import logging
 
 import rules
+from storage.aliases import GLOBAL, all_aliases
 from storage.db import iso_utc, utcnow
 from storage.watchlists import active_watches, watchlists_version
 
@@ -34,9 +35,11 @@ class WatchIndex:
         if version == self.version:
             return
         matcher, watches = rules.Matcher(), {}
+        aliases = all_aliases(self.db)
         for watch in active_watches(self.db):
             try:
-                matcher.add(watch["id"], rules.parse(watch["rule"]))
+                chat_aliases = aliases.get(watch["chat_id"], aliases[GLOBAL])
+                matcher.add(watch["id"], rules.parse(watch["rule"], aliases=chat_aliases))
             except rules.RuleError as exc:
                 logger.warning("rule %s of chat %s is not valid, skipped: %s",
                                watch["id"], watch["chat_id"], exc)

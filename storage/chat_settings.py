@@ -134,7 +134,7 @@ def forget_chat(db: sqlite_utils.Database, chat_id: int) -> dict[str, int]:
             "rules": db.execute("DELETE FROM watchlists WHERE chat_id = ?", [chat_id]).rowcount,
             "alerts": db.execute("DELETE FROM outbox WHERE chat_id = ?", [chat_id]).rowcount,
         }
-        for table in ("chat_settings", "rule_mutes", "paused_sources", "notices", "chats"):
+        for table in ("chat_settings", "rule_mutes", "paused_sources", "notices", "aliases", "chats"):
             db.execute(f"DELETE FROM {table} WHERE chat_id = ?", [chat_id])
         bump_version(db, WATCHLIST_VERSION)
     return counts

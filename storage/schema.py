@@ -241,3 +241,21 @@ def m003_sources_crawl_state(db: sqlite_utils.Database) -> None:
         );
         """
     )
+
+
+@MIGRATIONS()
+def m004_rules_aliases(db: sqlite_utils.Database) -> None:
+    # `@takaichi = Takaichi OR "Sanae Takaichi" OR 高市`: a chat's own, or everyone's
+    # (chat_id 0, set by an admin). A chat's alias shadows a global one of the same name.
+    db.executescript(
+        """
+        CREATE TABLE aliases (
+            id INTEGER PRIMARY KEY,
+            chat_id INTEGER NOT NULL DEFAULT 0,
+            name TEXT NOT NULL,          -- lower case, without the @
+            definition TEXT NOT NULL,    -- the terms, as typed
+            created_at TEXT NOT NULL,
+            UNIQUE (chat_id, name)
+        );
+        """
+    )

@@ -86,15 +86,18 @@ FEED_BS_LATEST = f"{BS}/rss/latest.rss"
 FEED_BS_TOP = f"{BS}/rss/home_page_top_stories.rss"
 SITEMAP_BS = f"{BS}/sitemap/google-news-sitemap.xml"
 SITEMAP_BS_LATEST = f"{BS}/sitemap/latest-news-sitemap.xml"
+FEED_BS_ECONOMY = f"{BS}/rss/economy-102.rss"
 FEED_HINDU = f"{HINDU}/feeder/default.rss"
+FEED_HINDU_NATIONAL = f"{HINDU}/news/national/feeder/default.rss"
+FEED_HINDU_INTERNATIONAL = f"{HINDU}/news/international/feeder/default.rss"
 SITEMAP_HINDU = f"{HINDU}/sitemap/googlenews/all/all.xml"
 FEED_JT = f"{JT}/feed/"
 SITEMAP_JT = f"{JT}/sitemap_news.xml"
 
 #: Host -> the feeds and news sitemaps a crawler starts from on that host.
 DEMO_START_URLS: Mapping[str, tuple[str, ...]] = {
-    sites.BS_HOST: (FEED_BS_LATEST, FEED_BS_TOP, SITEMAP_BS, SITEMAP_BS_LATEST),
-    sites.HINDU_HOST: (FEED_HINDU, SITEMAP_HINDU),
+    sites.BS_HOST: (FEED_BS_LATEST, FEED_BS_TOP, FEED_BS_ECONOMY, SITEMAP_BS, SITEMAP_BS_LATEST),
+    sites.HINDU_HOST: (FEED_HINDU, FEED_HINDU_NATIONAL, FEED_HINDU_INTERNATIONAL, SITEMAP_HINDU),
     sites.JT_HOST: (FEED_JT, SITEMAP_JT),
 }
 
@@ -318,6 +321,12 @@ def _listings() -> list[WebRecord]:
                 "Home Page", BS, bs_top, description="Top stories", self_url=FEED_BS_TOP
             ),
         ),
+        # A section feed: the economy stories only.
+        _record(
+            FEED_BS_ECONOMY,
+            RSS,
+            sites.rss_feed("Economy", BS, bs_latest[:2], self_url=FEED_BS_ECONOMY),
+        ),
         _record(SITEMAP_BS, XML, sites.news_sitemap(bs_sitemap, publication="Business Standard")),
         # The second news sitemap robots.txt names: the newest stories only.
         _record(
@@ -330,6 +339,17 @@ def _listings() -> list[WebRecord]:
             FEED_HINDU,
             RSS,
             sites.rss_feed("The Hindu - Default", HINDU + "/", hindu_feed, self_url=FEED_HINDU),
+        ),
+        _record(
+            FEED_HINDU_NATIONAL,
+            RSS,
+            sites.rss_feed("The Hindu - National", HINDU + "/", hindu_feed, self_url=FEED_HINDU_NATIONAL),
+        ),
+        _record(
+            FEED_HINDU_INTERNATIONAL,
+            RSS,
+            sites.rss_feed("The Hindu - International", HINDU + "/", hindu_feed[1:2],
+                           self_url=FEED_HINDU_INTERNATIONAL),
         ),
         _record(
             SITEMAP_HINDU,
