@@ -239,18 +239,28 @@ async def watch(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                  html_text=True)
 
 
+async def _alias_scope(update: Update, context, verb: str) -> tuple[int, str] | None:
+    """(chat id or GLOBAL, the rest of the command); `global …` is for admins only."""
+    _, config = _deps(context)
+    chat = update.effective_chat
+    text = _args(update)
+    if not text.startswith("global "):
+        return chat.id, text
+    if chat.id not in config.admins:
+        await _reply(update, f"Only this newsradar's admins can {verb} aliases for everyone.")
+        return None
+    return GLOBAL, text[len("global "):].strip()
+
+
 @command(changes=True)
 async def alias(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Define @name for a group of terms, for this chat (or, for admins, everyone)."""
-    db, config = _deps(context)
+    db, _ = _deps(context)
     chat = update.effective_chat
-    text = _args(update)
-    scope = chat.id
-    if text.startswith("global "):
-        if chat.id not in config.admins:
-            await _reply(update, "Only this newsradar's admins can define aliases for everyone.")
-            return
-        scope, text = GLOBAL, text[len("global "):].strip()
+    scoped = await _alias_scope(update, context, "define")
+    if scoped is None:
+        return
+    scope, text = scoped
     if not text:
         await _reply(update, 'Usage: /alias @name = TERMS, for example /alias @takaichi = Takaichi OR "Sanae Takaichi" OR 高市')
         return
@@ -286,15 +296,11 @@ async def aliases(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 @command(changes=True)
 async def unalias(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Remove one of this chat's aliases."""
-    db, config = _deps(context)
-    chat = update.effective_chat
-    text = _args(update)
-    scope = chat.id
-    if text.startswith("global "):
-        if chat.id not in config.admins:
-            await _reply(update, "Only this newsradar's admins can remove aliases for everyone.")
-            return
-        scope, text = GLOBAL, text[len("global "):].strip()
+    db, _ = _deps(context)
+    scoped = await _alias_scope(update, context, "remove")
+    if scoped is None:
+        return
+    scope, text = scoped
     if not text.startswith("@"):
         await _reply(update, "Usage: /unalias @name")
         return
