@@ -92,6 +92,9 @@ def _one(db, source: str, policy: HealthPolicy, now: dt.datetime) -> SourceHealt
     elif gap is not None and silent_for is not None and \
             silent_for > max(policy.silent_factor * gap, policy.min_silence.total_seconds()):
         state = "silent"
+    elif streak:
+        # Failing, but not yet for `failures` runs in a row: shown, not yet reported.
+        state = "erring"
     else:
         state = "ok"
     return SourceHealth(

@@ -58,10 +58,24 @@ class OneLineFormatter(logging.Formatter):
         return f"{line} | {exc}" if exc else line
 
 
+class DownloadErrorFilter(logging.Filter):
+    """Scrapy logs a failed download (DNS, refused, timeout) with its whole traceback;
+    the message already names the error, and the spider records it per run, so the
+    traceback is dropped: a network outage is one line, not forty."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith("scrapy") and record.exc_info and \
+                str(record.msg).startswith(("Error downloading", "Gave up retrying")):
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 def setup_logging(level: str = "INFO", secrets: list[str] | None = None, style: str | None = None) -> None:
     """Log to stderr, one line per event; ``style`` "json" (or NEWSRADAR_LOG_FORMAT=json) for JSON lines."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(OneLineFormatter(style or os.environ.get("NEWSRADAR_LOG_FORMAT", "text")))
+    handler.addFilter(DownloadErrorFilter())
     handler.addFilter(RedactFilter(secrets or []))
     root = logging.getLogger()
     for old in list(root.handlers):

@@ -42,3 +42,16 @@ def test_a_traceback_stays_on_one_line():
 def test_json_lines():
     event = json.loads(OneLineFormatter("json").format(_record("hello %s", "world", exc=_exc_info())))
     assert event["message"] == "hello world" and event["level"] == "ERROR" and "RuntimeError" in event["exception"]
+
+
+def test_a_failed_download_is_one_sentence_without_traceback():
+    from newsradar.logs import DownloadErrorFilter
+
+    record = logging.LogRecord("scrapy.downloadermiddlewares.robotstxt", logging.ERROR, __file__, 1,
+                               "Error downloading %(request)s: %(f_exception)s",
+                               ({"request": "<GET https://x.example/robots.txt>",
+                                 "f_exception": "DNS lookup failed: no results for hostname lookup: x.example."},),
+                               _exc_info())
+    DownloadErrorFilter().filter(record)
+    line = OneLineFormatter().format(record)
+    assert "Traceback" not in line and "DNS lookup failed" in line
