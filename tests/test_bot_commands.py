@@ -204,3 +204,23 @@ async def test_channels_where_the_bot_is_admin_can_subscribe(db, chat, telegram_
     replies = await asyncio.to_thread(telegram_double.wait_for_sent, 2, channel, 10)
     assert replies[1]["plain_text"].startswith("Watching rule")
     assert list_watches(db, channel)[0]["rule"] == "Takaichi"
+
+
+async def test_admin_backfill_walks_the_dated_archives(db, config, chat, telegram_double, tmp_path):
+    from newsradar.service import CrawlLauncher
+    from tests.test_sources_replay import build_warc, site_records
+
+    warc = build_warc(tmp_path / "sites.warc.gz", site_records("indian-express"))
+    chat.app.bot_data["launch_crawl"] = CrawlLauncher(config, replay=warc).launch
+    reply = await chat(ADMIN, "/backfill indian-express 2025-10-30 2025-11-21")
+    assert reply["plain_text"] == "Crawling indian-express from 2025-10-30 to 2025-11-21…"
+    for _ in range(600):
+        edits = telegram_double.edits(ADMIN)
+        if edits and not edits[-1]["plain_text"].startswith("Crawling "):
+            break
+        await asyncio.sleep(0.1)
+    final = telegram_double.edits(ADMIN)[-1]["plain_text"]
+    assert final.startswith("Crawled indian-express from 2025-10-30 to 2025-11-21:"), final
+    stored = db.execute("SELECT count(*), min(published_utc) FROM articles WHERE source = 'indian-express'").fetchone()
+    assert stored[0] >= 1 and stored[1] < "2025-11-21"
+    assert len(telegram_double.sent(ADMIN)) == 1
