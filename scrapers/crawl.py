@@ -46,7 +46,7 @@ def build_settings(
     settings.setmodule(default_settings, priority="project")
     settings.set("NEWSRADAR_DB", str(db_path))
     if replay:
-        WarcArchive(replay)  # fail early, in one sentence, on a missing or broken file
+        WarcArchive.shared(replay)  # fail early, in one sentence, on a missing or broken file
         settings.set("NEWSRADAR_REPLAY_WARC", str(replay))
         # Nothing to be polite to in a replay: serve it as fast as it is read.
         settings.set("AUTOTHROTTLE_ENABLED", False)

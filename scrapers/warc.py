@@ -33,6 +33,9 @@ class WarcError(ValueError):
     """A WARC file that cannot be used, in one sentence."""
 
 
+_ARCHIVES: dict[tuple[str, int], "WarcArchive"] = {}
+
+
 class WarcArchive:
     """An index of a WARC file's response records by URL, read lazily by offset."""
 
@@ -42,7 +45,8 @@ class WarcArchive:
         self.capture_dates: dict[str, str] = {}
         try:
             with self.path.open("rb") as fh:
-                it = ArchiveIterator(fh)
+                # The index needs only the WARC headers; HTTP headers are parsed on read.
+                it = ArchiveIterator(fh, no_record_parse=True)
                 for record in it:
                     if record.rec_type != "response":
                         continue
@@ -59,6 +63,19 @@ class WarcArchive:
 
     def __len__(self) -> int:
         return len(self.capture_dates)
+
+    @classmethod
+    def shared(cls, path: str | Path) -> "WarcArchive":
+        """One index per file and version per process: every spider of a crawl shares it."""
+        path = Path(path)
+        try:
+            key = (str(path.resolve()), path.stat().st_mtime_ns)
+        except OSError:
+            return cls(path)  # says, in one sentence, what is wrong with it
+        archive = _ARCHIVES.get(key)
+        if archive is None:
+            archive = _ARCHIVES[key] = cls(path)
+        return archive
 
     def latest_capture(self) -> dt.datetime | None:
         """When the newest record was captured: the 'now' of a replayed crawl."""
@@ -100,7 +117,7 @@ class WarcReplayMiddleware:
         path = crawler.settings.get("NEWSRADAR_REPLAY_WARC")
         if not path:
             raise NotConfigured
-        return cls(WarcArchive(path), crawler.settings.getint("DOWNLOAD_MAXSIZE"))
+        return cls(WarcArchive.shared(path), crawler.settings.getint("DOWNLOAD_MAXSIZE"))
 
     def process_request(self, request: Request) -> Response:
         offset = self.archive.lookup(request.url)
