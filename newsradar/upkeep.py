@@ -17,6 +17,7 @@ from pathlib import Path
 import sqlite_utils
 
 from storage import iso_utc, utcnow, write
+from storage.stories import drop_fingerprints
 
 from .errors import NewsradarError
 
@@ -53,6 +54,8 @@ def apply_retention(db: sqlite_utils.Database, older_than: dt.timedelta, *, keep
     while True:
         with write(db):
             ids = [r[0] for r in db.execute(select, [cutoff]).fetchall()]
+            if ids and not keep_metadata:
+                drop_fingerprints(db, ids)  # band rows have no foreign key to cascade
             if ids:
                 db.execute(change.format(",".join("?" * len(ids))), ids)
         total += len(ids)

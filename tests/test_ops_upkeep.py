@@ -57,6 +57,21 @@ def test_retention_can_drop_old_articles_entirely(db):
     assert db.execute("SELECT count(*) FROM outbox").fetchone()[0] == 0
 
 
+def test_deleting_old_articles_takes_them_out_of_the_near_duplicate_index(db):
+    from storage.fingerprints import fingerprint
+    from storage.stories import assign_story
+
+    body = " ".join(f"Paragraph {i} of the wire story on ports, chips and the new fund for coastal states."
+                    for i in range(8))
+    old, new = _article(db, 1, 400, body=body), _article(db, 2, 10, body=body + " An added line.")
+    for article_id in (old, new):
+        assign_story(db, article_id, fingerprint("t", body), seen_at=NOW)
+    apply_retention(db, dt.timedelta(days=365), keep_metadata=False, now=NOW)
+    left = {r[0] for r in db.execute("SELECT DISTINCT article_id FROM fingerprint_bands")}
+    assert left == {new}
+    assert {r[0] for r in db.execute("SELECT article_id FROM article_fingerprints")} == {new}
+
+
 def test_retention_works_in_batches_on_many_rows(db):
     for n in range(1203):
         _article(db, n, 500, body=f"body {n}")
