@@ -139,7 +139,7 @@ def prune_tree(tree: HtmlElement) -> list[str]:
     stack = [tree]
     while stack:
         parent = stack.pop()
-        for element in parent:
+        for element in list(parent):  # a copy: removing while iterating would skip the next sibling
             if not isinstance(element.tag, str):
                 continue
             hint = element.get("class", "") + " " + element.get("id", "")
