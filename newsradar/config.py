@@ -55,6 +55,9 @@ class Config:
     retry_base: dt.timedelta = dt.timedelta(seconds=1)
     retry_max: dt.timedelta = dt.timedelta(minutes=5)
     extra: dict = field(default_factory=dict)
+    # Where crawls run (issue 8, scaling out): `local` subprocesses, or Scrapyd nodes.
+    crawl_launcher: str = "local"
+    scrapyd_nodes: tuple[str, ...] = ()
 
     def may_use(self, chat_id: int) -> bool:
         return self.allow_all or chat_id in self.allowed or chat_id in self.admins
@@ -82,7 +85,37 @@ def load_config(db: str | None = None, env: dict[str, str] | None = None) -> Con
         send_lease=_duration(env, "NEWSRADAR_SEND_LEASE", dt.timedelta(seconds=60)),
         retry_base=_duration(env, "NEWSRADAR_RETRY_BASE", dt.timedelta(seconds=1)),
         retry_max=_duration(env, "NEWSRADAR_RETRY_MAX", dt.timedelta(minutes=5)),
+        **_crawl_launcher(env),
     )
+
+
+# -- where crawls run: NEWSRADAR_CRAWL_LAUNCHER, NEWSRADAR_SCRAPYD_NODES ------------------
+LAUNCHERS = ("local", "scrapyd")
+
+
+def _crawl_launcher(env) -> dict:
+    kind = (env.get("NEWSRADAR_CRAWL_LAUNCHER") or "local").strip().lower()
+    if kind not in LAUNCHERS:
+        raise ConfigError(f"NEWSRADAR_CRAWL_LAUNCHER must be local or scrapyd, not {kind!r}.")
+    nodes = parse_node_urls(env.get("NEWSRADAR_SCRAPYD_NODES", ""), what="NEWSRADAR_SCRAPYD_NODES")
+    if kind == "scrapyd" and not nodes:
+        raise ConfigError("NEWSRADAR_CRAWL_LAUNCHER=scrapyd needs NEWSRADAR_SCRAPYD_NODES: the Scrapyd URLs, "
+                          "separated by commas, such as http://127.0.0.1:6800.")
+    return {"crawl_launcher": kind, "scrapyd_nodes": nodes}
+
+
+def parse_node_urls(text: str, *, what: str) -> tuple[str, ...]:
+    """'http://a:6800, http://b:6800/' -> ('http://a:6800', 'http://b:6800'), in order, no repeats."""
+    nodes: list[str] = []
+    for part in re.split(r"[\s,]+", (text or "").strip()):
+        if not part:
+            continue
+        if not re.match(r"^https?://[^/\s]+(/\S*)?$", part):
+            raise ConfigError(f"{what} must list Scrapyd URLs such as http://127.0.0.1:6800; {part!r} is not one.")
+        url = part.rstrip("/")
+        if url not in nodes:
+            nodes.append(url)
+    return tuple(nodes)
 
 
 def _count(env, name: str, default: int) -> int:
