@@ -6,6 +6,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from .errors import ConfigError
 
@@ -37,9 +38,37 @@ def parse_chat_ids(text: str, *, what: str) -> frozenset[int]:
     return frozenset(ids)
 
 
+def parse_database(text: str, *, what: str = "NEWSRADAR_DB") -> Path | str:
+    """A database location: a file path or ``sqlite:///path`` -> the SQLite file's Path;
+    ``postgresql://user:password@host:port/dbname`` -> that URL, unchanged (a str)."""
+    text = text.strip()
+    if text.startswith(("postgresql://", "postgres://")):
+        parts = urlsplit(text)
+        if not parts.path.strip("/") and not parts.hostname:
+            raise ConfigError(f"{what} {_redacted(text)!r} names no PostgreSQL database; "
+                              "write postgresql://user@host:5432/dbname.")
+        return text
+    if text.startswith("sqlite:///"):
+        if not text[len("sqlite:///"):]:
+            raise ConfigError(f"{what} sqlite:/// needs a file path after it, such as sqlite:///newsradar.db.")
+        return Path(text[len("sqlite:///"):])
+    if "://" in text:
+        raise ConfigError(f"{what} {_redacted(text)!r} is not a database newsradar knows; "
+                          "give a file path, sqlite:///path or postgresql://user@host/dbname.")
+    return Path(text)
+
+
+def _redacted(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@")))
+
+
 @dataclass(frozen=True)
 class Config:
-    db_path: Path = Path(DEFAULT_DB)
+    # A Path for SQLite; the URL (a str) for PostgreSQL. open_db() takes either.
+    db_path: Path | str = Path(DEFAULT_DB)
     freshness: dt.timedelta = DEFAULT_FRESHNESS
     token: str | None = None
     api_base_url: str | None = None
@@ -71,7 +100,8 @@ def load_config(db: str | None = None, env: dict[str, str] | None = None) -> Con
     allow = (env.get("NEWSRADAR_ALLOW") or "all").strip()
     allow_all = allow.lower() == "all"
     return Config(
-        db_path=Path(db or env.get("NEWSRADAR_DB") or DEFAULT_DB),
+        db_path=parse_database(str(db or env.get("NEWSRADAR_DB") or DEFAULT_DB),
+                               what="--db" if db else "NEWSRADAR_DB"),
         freshness=freshness,
         token=(env.get("TELEGRAM_BOT_TOKEN") or "").strip() or None,
         api_base_url=(env.get("TELEGRAM_API_BASE_URL") or "").strip() or None,

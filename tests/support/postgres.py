@@ -123,3 +123,28 @@ class PostgresServer:
                 self._process.wait()
         if self._datadir is not None:
             shutil.rmtree(self._datadir, ignore_errors=True)
+
+
+# -- pytest fixtures (import them into a test module, as with telegram_double) ---------
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """The session's PostgreSQL server; skips when none is installed and none is given."""
+    try:
+        server = PostgresServer.from_env_or_start()
+    except (RuntimeError, subprocess.CalledProcessError, KeyError) as exc:
+        pytest.skip(f"PostgreSQL could not be started here ({exc})")
+    if server is None:
+        pytest.skip(f"PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb) and {ENV_URL} is unset")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server):
+    """A fresh, empty database of its own for one test."""
+    url = postgres_server.new_database()
+    yield url
+    postgres_server.drop_database(url)
