@@ -6,6 +6,7 @@ must pass unchanged on both backends: that is the promise of `storage.open_db`.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import multiprocessing
 
 import pytest
@@ -327,3 +328,89 @@ def test_postgresql_search_folds_text_as_the_rules_do(postgres_url):
             assert [row["url"] for row, _ in found.found] == ["https://example.com/w"], text
     finally:
         db.close()
+
+
+# -- the whole app on PostgreSQL: a crawl, and migrate-db --------------------------------------
+def _rows(db, table: str, order: str) -> list[dict]:
+    return [dict(r) for r in db.query(f"SELECT * FROM {table} ORDER BY {order}")]
+
+
+_COMPARED = {  # table -> order; time-stamped columns differ between two crawls and are left out
+    "articles": "url", "article_urls": "url", "outbox": "chat_id, article_id", "article_fingerprints": "article_id",
+}
+_VOLATILE = {"id", "fetched_at", "updated_at", "created_at", "joined_at", "article_id", "story_id",
+             "matched_article_id", "seen_at"}
+
+
+@pytest.fixture(scope="module")
+def crawled_sqlite(tmp_path_factory, demo_warc):
+    from tests.conftest import run_cli
+
+    path = tmp_path_factory.mktemp("crawl") / "n.db"
+    assert run_cli("--db", str(path), "rules", "add", "--chat", "42", "Modi + Takaichi").returncode == 0
+    out = run_cli("--db", str(path), "crawl", "business-standard", "the-hindu", "japan-times",
+                  "--replay", str(demo_warc), "--json")
+    assert out.returncode == 0, out.stderr
+    return path
+
+
+def test_a_crawl_into_postgresql_stores_what_it_stores_in_sqlite(crawled_sqlite, postgres_url, demo_warc):
+    from tests.conftest import run_cli
+
+    assert run_cli("--db", postgres_url, "rules", "add", "--chat", "42", "Modi + Takaichi").returncode == 0
+    out = run_cli("--db", postgres_url, "crawl", "business-standard", "the-hindu", "japan-times",
+                  "--replay", str(demo_warc), "--json")
+    assert out.returncode == 0, out.stderr
+    lite, pg = open_db(crawled_sqlite), open_db(postgres_url)
+    try:
+        for table, order in _COMPARED.items():
+            a = [{k: v for k, v in r.items() if k not in _VOLATILE} for r in _rows(lite, table, order)]
+            b = [{k: v for k, v in r.items() if k not in _VOLATILE} for r in _rows(pg, table, order)]
+            assert a == b, table
+        alerts = json.loads(run_cli("--db", postgres_url, "alerts", "--json").stdout)
+        assert [(a["chat_id"], a["rule"], a["status"]) for a in alerts] == [(42, "Modi + Takaichi", "pending")]
+    finally:
+        lite.close()
+        pg.close()
+
+
+def test_migrate_db_copies_every_table_with_its_ids(crawled_sqlite, postgres_url):
+    from tests.conftest import run_cli
+
+    out = run_cli("--db", str(crawled_sqlite), "migrate-db", "--to", postgres_url, "--json")
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    lite, pg = open_db(crawled_sqlite), open_db(postgres_url)
+    try:
+        tables = [t for t in lite.table_names() if not t.startswith(("_sqlite", "articles_fts", "sqlite_"))]
+        assert set(report["tables"]) == set(tables)
+        for table in tables:
+            order = "id" if "id" in lite[table].columns_dict else ", ".join(lite[table].pks)
+            assert _rows(pg, table, order) == _rows(lite, table, order), table
+            assert report["tables"][table] == lite[table].count
+        assert report["rows"] == sum(report["tables"].values()) > 0
+        # Sequences continue after the copied ids; the search index was rebuilt.
+        next_id = add_watch(pg, 9, "Nikkei")["id"]
+        assert next_id == lite.execute("SELECT max(id) FROM watchlists").fetchone()[0] + 1
+        found = search_archive(pg, rules.parse("Modi + Takaichi"), limit=50)
+        assert found.total == search_archive(lite, rules.parse("Modi + Takaichi"), limit=50).total > 0
+    finally:
+        lite.close()
+        pg.close()
+    again = run_cli("--db", str(crawled_sqlite), "migrate-db", "--to", postgres_url)
+    assert again.returncode == 1
+    assert "already holds data (in articles, watchlists, outbox, chats, crawl_runs)" in again.stderr
+    assert "Traceback" not in again.stderr
+
+
+@pytest.mark.parametrize("target, message", [
+    ("sqlite:///copy.db", "--to must be a postgresql:// URL"),
+    ("postgresql://nobody:pw@127.0.0.1:1/none", "Could not connect to PostgreSQL at postgresql://nobody:***@127.0.0.1:1/none"),
+    ("redis://localhost", "is not a database newsradar knows"),
+])
+def test_migrate_db_refuses_a_wrong_target_in_one_sentence(tmp_path, target, message):
+    from tests.conftest import run_cli
+
+    out = run_cli("--db", str(tmp_path / "n.db"), "migrate-db", "--to", target)
+    assert out.returncode == 1 and message in out.stderr and "Traceback" not in out.stderr
+    assert "pw@" not in out.stderr
