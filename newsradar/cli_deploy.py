@@ -13,7 +13,7 @@ from .config import parse_node_urls
 @click.option("--node", "nodes", multiple=True, metavar="URL",
               help="A Scrapyd node to upload to (repeatable; default: $NEWSRADAR_SCRAPYD_NODES).")
 @click.option("--version", "version", default=None, metavar="VERSION",
-              help="The egg's version (default: the package version + the current time, so newest wins).")
+              help="The egg's version (default: the upload time in seconds, so the newest upload wins).")
 @click.option("--egg", "egg_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the egg to this file.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per node.")

@@ -33,7 +33,7 @@ import urllib.request
 import uuid
 import zipfile
 from dataclasses import dataclass, field
-from importlib import metadata, util
+from importlib import util
 from pathlib import Path
 from typing import Callable
 
@@ -93,12 +93,10 @@ def build_egg(version: str) -> bytes:
 
 
 def egg_version() -> str:
-    """A version Scrapyd sorts as newer than any earlier deploy: package version + time."""
-    try:
-        base = metadata.version(PROJECT)
-    except metadata.PackageNotFoundError:
-        base = "0"
-    return f"{base}.post{int(time.time())}"
+    """The upload time in seconds, as scrapyd-deploy does: Scrapyd runs the newest version
+    of a project, and it sorts versions as PEP 440 ones (after turning dots into '_', so a
+    plain number is the one form that survives)."""
+    return str(int(time.time()))
 
 
 # -- one node -------------------------------------------------------------------------
@@ -211,12 +209,12 @@ def source_of_job(jobid: str, known: set[str] | dict) -> str | None:
 
 
 def database_setting(config: Config) -> str:
-    """What the crawl on a node opens: a database URL as given, or the SQLite file's
-    absolute path (a node's working directory is not ours)."""
-    url = getattr(config, "database_url", None)
-    if url and not str(url).startswith("sqlite:"):
-        return str(url)
-    return str(Path(config.db_path).resolve())
+    """What the crawl on a node opens: a database URL (PostgreSQL) as given, or the SQLite
+    file's absolute path (a node's working directory is not ours)."""
+    where = config.db_path
+    if isinstance(where, str) and "://" in where:
+        return where
+    return str(Path(where).resolve())
 
 
 @dataclass
