@@ -22,6 +22,8 @@ import sqlite_utils
 
 from .db import is_postgres, iso_utc, utcnow, write
 
+CLAIM_LOCK_KEY = 7_154_021_812  # PostgreSQL: the fair claims' turn (an advisory lock)
+
 _ALERT_SELECT = (
     "SELECT o.*, a.title, a.url, a.source, a.published, a.summary, a.body, "
     "coalesce(w.urgent, 0) AS urgent "
@@ -53,8 +55,11 @@ def _lease(db: sqlite_utils.Database, pick: str, params: list, *, status: str, n
     """Lease the rows ``pick`` (a SELECT of ids) chooses; returns their ids.
 
     SQLite's single writer makes the pick and the update one atomic step. On PostgreSQL
-    concurrent claimers may pick the same rows: each locks its picks ``FOR UPDATE SKIP
-    LOCKED`` and re-checks that they are still due, so a row goes to one claimer only.
+    the pick looks at every due row (to be fair across chats), so two claimers would
+    pick the same rows and one would come back empty: picks take turns on an advisory
+    lock held for the claim's few milliseconds (sending, the slow part, stays
+    concurrent), and each pick is still locked ``FOR UPDATE SKIP LOCKED`` and re-checked
+    as due, so a row goes to one claimer only.
     """
     due = [iso_utc(now + lease)]
     if is_postgres(db):
@@ -66,6 +71,8 @@ def _lease(db: sqlite_utils.Database, pick: str, params: list, *, status: str, n
         sql = f"UPDATE outbox SET lease_until = ?, attempts = attempts + 1 WHERE id IN ({pick}) RETURNING id"
         args = [*due, *params]
     with write(db, serial=False):
+        if is_postgres(db):
+            db.execute("SELECT pg_advisory_xact_lock(?)", [CLAIM_LOCK_KEY])
         return [r[0] for r in db.execute(sql, args).fetchall()]
 
 
