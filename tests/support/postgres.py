@@ -11,6 +11,7 @@ each other's rows and a migration test starts from nothing.
 """
 from __future__ import annotations
 
+import atexit
 import glob
 import itertools
 import os
@@ -114,6 +115,7 @@ class PostgresServer:
         self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def stop(self) -> None:
+        """Stop a server this object started (idempotent); a given URL's server is left alone."""
         if self._process is not None and self._process.poll() is None:
             self._process.terminate()  # smart shutdown is SIGTERM: waits for no one
             try:
@@ -129,17 +131,32 @@ class PostgresServer:
 import pytest  # noqa: E402
 
 
+_shared: list[PostgresServer] = []
+
+
+def shared_server() -> PostgresServer | None:
+    """One server per test process, however many modules import the fixtures (pytest keeps
+    a session fixture per module that defines it); stopped at the session's end, or at exit."""
+    if not _shared:
+        server = PostgresServer.from_env_or_start()
+        if server is None:
+            return None
+        atexit.register(server.stop)
+        _shared.append(server)
+    return _shared[0]
+
+
 @pytest.fixture(scope="session")
 def postgres_server():
     """The session's PostgreSQL server; skips when none is installed and none is given."""
     try:
-        server = PostgresServer.from_env_or_start()
+        server = shared_server()
     except (RuntimeError, subprocess.CalledProcessError, KeyError) as exc:
         pytest.skip(f"PostgreSQL could not be started here ({exc})")
     if server is None:
         pytest.skip(f"PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb) and {ENV_URL} is unset")
     yield server
-    server.stop()
+    server.stop()  # at the session's end (every module's copy of this fixture ends there)
 
 
 @pytest.fixture
