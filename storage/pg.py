@@ -209,6 +209,11 @@ class PostgresDatabase:
 
     # -- SQLite spellings -> PostgreSQL --------------------------------------------
     def _translate(self, sql: str, *, want_id: bool = True) -> tuple[str, bool]:
+        if sql.lstrip()[:6].upper() == "PRAGMA":
+            raise StorageError(
+                f"{sql.strip().split('(')[0]} is SQLite's own; it has no meaning on PostgreSQL "
+                "(use the server's tools: pg_dump, VACUUM, ANALYZE)."
+            )
         wants_id = False
         conflict = None
         m = _INSERT_OR.match(sql)
