@@ -414,3 +414,28 @@ def test_migrate_db_refuses_a_wrong_target_in_one_sentence(tmp_path, target, mes
     out = run_cli("--db", str(tmp_path / "n.db"), "migrate-db", "--to", target)
     assert out.returncode == 1 and message in out.stderr and "Traceback" not in out.stderr
     assert "pw@" not in out.stderr
+
+
+# -- where the database is: NEWSRADAR_DB and --db ----------------------------------------------
+@pytest.mark.parametrize("given, expected", [
+    ("news.db", "news.db"),
+    ("sqlite:///data/news.db", "data/news.db"),
+    ("sqlite:////var/lib/newsradar/news.db", "/var/lib/newsradar/news.db"),
+])
+def test_sqlite_locations_become_paths(given, expected):
+    from pathlib import Path
+
+    from newsradar.config import load_config
+
+    assert load_config(env={"NEWSRADAR_DB": given}).db_path == Path(expected)
+
+
+def test_a_postgresql_url_is_kept_whole_and_a_foreign_one_refused():
+    from newsradar.config import load_config
+    from newsradar.errors import ConfigError
+
+    url = "postgresql://newsradar:pw@db.example:5432/newsradar"
+    assert load_config(env={"NEWSRADAR_DB": url}).db_path == url
+    assert load_config(url, env={}).db_path == url
+    with pytest.raises(ConfigError, match=r"^NEWSRADAR_DB 'mysql://u:\*\*\*@h/x' is not a database newsradar knows"):
+        load_config(env={"NEWSRADAR_DB": "mysql://u:pw@h/x"})
