@@ -230,6 +230,7 @@ class Crawl:
     state: str = "pending"      # pending, running, then done
     run: dict | None = None     # the crawl run that settled it
     lost: str | None = None     # why the node lost it, when it did
+    signals: set = field(default_factory=set)  # sent through cancel.json (Scrapy forces a 2nd TERM)
 
 
 class ScrapydLauncher(Launcher):
@@ -300,6 +301,9 @@ class ScrapydLauncher(Launcher):
         unplaced: list[str] = []
         settings = self.settings()
         for source in sources:
+            if not self.accepting:   # shutting down: place nothing more
+                unplaced.append(source)
+                continue
             while loads:
                 url = min(loads, key=lambda u: (loads[u], [n.url for n in self.nodes].index(u)))
                 node = next(n for n in self.nodes if n.url == url)
@@ -330,8 +334,9 @@ class ScrapydLauncher(Launcher):
         ended: list[Crawl] = []
         stopped_at: float | None = None
         while live:
-            if time.monotonic() > deadline and stopped_at is None:
-                logger.error("crawl timeout limit=%s: stopping %d job(s)", timeout, len(live))
+            if stopped_at is None and (time.monotonic() > deadline or not self.accepting):
+                if self.accepting:
+                    logger.error("crawl timeout limit=%s: stopping %d job(s)", timeout, len(live))
                 stopped_at = time.monotonic()
                 await self._cancel(list(live.values()), "TERM")
             elif stopped_at is not None and time.monotonic() - stopped_at > CRAWL_GRACE:
@@ -422,6 +427,10 @@ class ScrapydLauncher(Launcher):
         return runs[0] if runs else None
 
     async def _cancel(self, crawls: list[Crawl], signal: str) -> None:
+        crawls = [c for c in crawls if signal not in c.signals]
+        for crawl in crawls:
+            crawl.signals.add(signal)
+
         async def one(crawl: Crawl) -> None:
             try:
                 await asyncio.to_thread(crawl.node.cancel, crawl.jobid, signal=signal)
@@ -447,7 +456,7 @@ class ScrapydLauncher(Launcher):
         try:
             logger.info("crawl start job=%s sources=%s nodes=%d", name, ",".join(sources), len(self.nodes))
             crawls, unplaced = await self._place(list(sources))
-            if unplaced:
+            if unplaced and self.accepting:
                 logger.error("crawl job=%s: no Scrapyd node answers; not crawled: %s", name, ",".join(unplaced))
                 self._notify(f"newsradar: no Scrapyd node answers ({', '.join(n.url for n in self.nodes)}), "
                              f"so {', '.join(unplaced)} could not be crawled.",
@@ -531,7 +540,7 @@ class ScrapydLauncher(Launcher):
         self.accepting = False
         current = asyncio.current_task()
         tasks = [t for t in (*self.tasks, *self.adopted) if t is not current]
-        if self.running:
+        if self.running:  # the followers cancel what they place from now on themselves
             await self._cancel(list(self.running.values()), "TERM")
         if not tasks:
             return

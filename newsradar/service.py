@@ -35,7 +35,7 @@ from typing import Callable
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from storage import iso_utc, open_db, utcnow, write
+from storage import StorageError, iso_utc, open_db, utcnow, write
 from storage.notices import add_notice
 
 from .config import Config
@@ -426,7 +426,7 @@ class Service:
 
         try:
             await asyncio.to_thread(work)
-        except NewsradarError as exc:
+        except (NewsradarError, StorageError) as exc:
             logger.error("upkeep failed: %s", exc)
             self.notify(f"newsradar: upkeep failed: {exc}", key=f"upkeep-failed:{dt.date.today()}")
         self.check_health()
