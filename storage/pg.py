@@ -138,8 +138,9 @@ class PostgresDatabase:
         cur = self.conn.cursor()
         try:
             cur.execute(sql, params)
-        except Exception:
+        except Exception as exc:
             cur.close()
+            self._lost(exc)
             raise
         if wants_id:
             rows = cur.fetchall()
@@ -160,9 +161,20 @@ class PostgresDatabase:
 
         sql, _ = self._translate(sql, want_id=False)
         with self.conn.cursor(row_factory=dict_row) as cur:
-            cur.execute(sql, _params(params))
+            try:
+                cur.execute(sql, _params(params))
+            except Exception as exc:
+                self._lost(exc)
+                raise
             rows = cur.fetchall() if cur.description is not None else []
         yield from rows
+
+    def _lost(self, exc: Exception) -> None:
+        """A dropped connection (server restarted, network gone) is told in one sentence."""
+        import psycopg
+
+        if isinstance(exc, psycopg.OperationalError) and self.conn.closed:
+            raise StorageError(f"Lost the connection to PostgreSQL at {redact(self.url)} ({exc}).") from None
 
     def table_names(self) -> list[str]:
         return [r[0] for r in self.conn.execute(
