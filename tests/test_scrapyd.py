@@ -61,6 +61,17 @@ def database(request, tmp_path) -> str:
     return request.getfixturevalue("postgres_url")
 
 
+@pytest.fixture
+def shared_database(request, tmp_path) -> str:
+    """What nodes on several machines would share: PostgreSQL where it can run here,
+    else a SQLite file (the nodes are all on this machine)."""
+    from tests.support.postgres import find_bindir
+
+    if find_bindir() is None and not os.environ.get("NEWSRADAR_TEST_POSTGRES_URL"):
+        return str(tmp_path / "newsradar.db")
+    return request.getfixturevalue("postgres_url")
+
+
 def _start_nodes(root: Path, count: int = 2) -> list[ScrapydNode]:
     nodes: list[ScrapydNode] = []
     try:
@@ -73,10 +84,11 @@ def _start_nodes(root: Path, count: int = 2) -> list[ScrapydNode]:
     return nodes
 
 
-@pytest.fixture
-def nodes(tmp_path):
-    """Two Scrapyd nodes with the egg deployed by `newsradar deploy`."""
-    started = _start_nodes(tmp_path / "scrapyd")
+@pytest.fixture(scope="module")
+def nodes(tmp_path_factory):
+    """Two Scrapyd nodes with the egg deployed by `newsradar deploy` (shared by the tests
+    that do not kill one)."""
+    started = _start_nodes(tmp_path_factory.mktemp("scrapyd"))
     try:
         done = run_cli("deploy", "--json", *(a for n in started for a in ("--node", n.url)), timeout=120)
         assert done.returncode == 0, done.stderr
@@ -139,13 +151,37 @@ def test_deploy_without_nodes_or_to_a_dead_node_says_so(tmp_path):
 # -- with real Scrapyd nodes ---------------------------------------------------------------
 @pytest.mark.slow
 def test_deploy_puts_the_egg_and_its_spiders_on_every_node(nodes):
-    for node in nodes:
-        assert node.get("listprojects.json")["projects"] == ["newsradar"]
-        assert sorted(node.get("listspiders.json?project=newsradar")["spiders"]) == ["news", "nhk-world"]
+    from scrapyd_client import ScrapydClient
+
+    for node in nodes:  # seen through scrapyd-client, as an operator would check
+        client = ScrapydClient(node.url)
+        assert client.projects() == ["newsradar"]
+        assert sorted(client.spiders("newsradar")) == ["news", "nhk-world"]
     done = run_cli("deploy", "--version", "7", env={"NEWSRADAR_SCRAPYD_NODES": ",".join(n.url for n in nodes)})
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("project newsradar version 7, 2 spiders") == 2
     assert all("7" in n.get("listversions.json?project=newsradar")["versions"] for n in nodes)
+
+
+@pytest.mark.slow
+def test_a_crawl_asked_for_in_the_bot_runs_on_a_node_and_reports_back(tmp_path, nodes, demo_warc):
+    """/crawl in Telegram calls the launcher's launch(): with Scrapyd it becomes a job."""
+    config = load_config(str(tmp_path / "newsradar.db"), env={
+        "NEWSRADAR_CRAWL_LAUNCHER": "scrapyd", "NEWSRADAR_SCRAPYD_NODES": ",".join(n.url for n in nodes)})
+    db = open_db(config.db_path)
+    launcher = ScrapydLauncher(config, replay=demo_warc, known_sources=load_sources, poll=0.3)
+    launcher.db = db
+    lines: list[str] = []
+
+    async def progress(line: str) -> None:
+        lines.append(line)
+
+    summaries = asyncio.run(launcher.launch(["the-hindu"], progress=progress))
+    assert [(s["source"], s["status"]) for s in summaries] == [("the-hindu", "ok")]
+    assert summaries[0]["articles_new"] == db.execute("SELECT count(*) FROM articles").fetchone()[0] > 0
+    assert lines[0] == f"the-hindu: queued on {nodes[0].url}"
+    assert launcher.busy == set()
+    db.close()
 
 
 @pytest.mark.slow
@@ -161,6 +197,10 @@ def test_run_spreads_the_crawls_over_both_nodes_and_alerts_once(tmp_path, nodes,
     schedule.write_text(f"jobs:\n  - sources: [{', '.join(DEMO_SOURCES)}]\n    every: 3s\n")
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": double.url,
            "NEWSRADAR_CRAWL_LAUNCHER": "scrapyd", "NEWSRADAR_SCRAPYD_NODES": ",".join(n.url for n in nodes)}
+    def finished_jobs() -> dict[str, list[str]]:  # this test's: the nodes served earlier tests
+        return {n.url: [j["id"] for j in n.jobs()["finished"] if j["id"] not in before] for n in nodes}
+
+    before = {j["id"] for n in nodes for j in n.jobs()["finished"]}
     log = tmp_path / "service.log"
     with log.open("ab") as out:
         service = subprocess.Popen(
@@ -170,9 +210,6 @@ def test_run_spreads_the_crawls_over_both_nodes_and_alerts_once(tmp_path, nodes,
         alert = _wait(lambda: [m for m in double.sent(CHAT) if DEMO_EXPECTED_ALERT_URL in (m.get("text") or "")],
                       90, "the alert")[0]
         assert "Matched your rule: G20" in alert["plain_text"]
-
-        def finished_jobs() -> dict[str, list[str]]:
-            return {n.url: [j["id"] for j in n.jobs()["finished"]] for n in nodes}
 
         # Two more rounds of the three sources after the one that alerted.
         _wait(lambda: sum(map(len, finished_jobs().values())) >= 9, 120, "three rounds of crawls")
@@ -284,7 +321,8 @@ def _sources_file(path: Path, port: int) -> Path:
 
 @pytest.mark.slow
 def test_a_killed_node_has_its_source_crawled_again_on_the_other_without_duplicate_alerts(
-        tmp_path, database, slow_web):
+        tmp_path, shared_database, slow_web):
+    database = shared_database
     nodes = _start_nodes(tmp_path / "scrapyd")
     try:
         done = run_cli("deploy", *(a for n in nodes for a in ("--node", n.url)), timeout=120)
@@ -331,6 +369,23 @@ def test_a_killed_node_has_its_source_crawled_again_on_the_other_without_duplica
         assert f"Scrapyd node {victim} stopped answering" in notices[0][1]
         assert f"crawling slow-a again on {survivor.url}" in notices[0][1]
         assert launcher.busy == set()
+
+        # A restarted service finds a crawl its predecessor left on a node and does not
+        # start a second one of that source until it ends.
+        async def restart() -> None:
+            left = survivor_node.schedule("news", jobid=job_id("slow-b"), settings=launcher.settings(),
+                                          args={"source": "slow-b"})
+            again = ScrapydLauncher(config, known_sources=lambda: load_sources(sources_file), poll=0.3)
+            again.db = db
+            again.recover_killed_crawls()
+            assert again.busy == {"slow-b"} and left in again.running
+            assert await again.run_sources("slot", ["slow-b"], dt.timedelta(minutes=1)) is None
+            await asyncio.wait_for(asyncio.gather(*again.adopted), 60)
+            assert again.busy == set() and again.running == {}
+
+        survivor_node = next(n for n in launcher.nodes if n.url == survivor.url)
+        asyncio.run(restart())
+        assert [r["status"] for r in list_runs(db, source="slow-b")] == ["ok", "ok"]
         db.close()
     finally:
         for node in nodes:
