@@ -288,6 +288,7 @@ def make_launcher(config: Config, *, replay: Path | None = None, log_level: str 
     if config.crawl_launcher == "scrapyd":
         from .scrapyd import ScrapydLauncher
 
+        logger.info("crawls run on Scrapyd nodes: %s", ", ".join(config.scrapyd_nodes))
         return ScrapydLauncher(config, replay=replay, log_level=log_level, known_sources=known_sources)
     return CrawlLauncher(config, replay=replay, log_level=log_level)
 
