@@ -185,6 +185,27 @@ def test_a_crawl_asked_for_in_the_bot_runs_on_a_node_and_reports_back(tmp_path, 
 
 
 @pytest.mark.slow
+def test_the_least_busy_node_gets_the_crawl(tmp_path, nodes, demo_warc):
+    config = load_config(str(tmp_path / "newsradar.db"), env={
+        "NEWSRADAR_CRAWL_LAUNCHER": "scrapyd", "NEWSRADAR_SCRAPYD_NODES": ",".join(n.url for n in nodes)})
+    db = open_db(config.db_path)
+    launcher = ScrapydLauncher(config, replay=demo_warc, known_sources=load_sources, poll=0.3)
+    launcher.db = db
+    # The first node is busy with two crawls someone else asked for (into another database).
+    busy, idle = launcher.nodes
+    elsewhere = {**launcher.settings(), "NEWSRADAR_DB": str(tmp_path / "other.db")}
+    others = [busy.schedule("news", jobid=f"other-{i}", settings=elsewhere, args={"source": source})
+              for i, source in enumerate(("business-standard", "japan-times"))]
+    assert busy.load() == 2
+    assert asyncio.run(launcher.run_sources("slot", ["the-hindu"], dt.timedelta(minutes=2))) == 0
+    assert [j["id"] for j in idle.jobs()["finished"] if source_of_job(j["id"], {"the-hindu"})]
+    assert not [j["id"] for j in busy.jobs()["finished"] if source_of_job(j["id"], {"the-hindu"})]
+    _wait(lambda: busy.load() == 0, 60, "the other crawls")
+    assert set(others) <= {j["id"] for j in busy.jobs()["finished"]}
+    db.close()
+
+
+@pytest.mark.slow
 def test_run_spreads_the_crawls_over_both_nodes_and_alerts_once(tmp_path, nodes, database, telegram_double):
     double = telegram_double
     warc = write_warc(build_demo_web(), tmp_path / "web.warc.gz")
@@ -211,8 +232,8 @@ def test_run_spreads_the_crawls_over_both_nodes_and_alerts_once(tmp_path, nodes,
                       90, "the alert")[0]
         assert "Matched your rule: G20" in alert["plain_text"]
 
-        # Two more rounds of the three sources after the one that alerted.
-        _wait(lambda: sum(map(len, finished_jobs().values())) >= 9, 120, "three rounds of crawls")
+        # Another round of the three sources after the one that alerted.
+        _wait(lambda: sum(map(len, finished_jobs().values())) >= 6, 120, "two rounds of crawls")
         time.sleep(1.0)  # a sender round to (wrongly) send again
         assert len(double.sent(CHAT)) == 1, [m["plain_text"][:80] for m in double.sent(CHAT)]
         service.send_signal(signal.SIGTERM)
@@ -232,7 +253,7 @@ def test_run_spreads_the_crawls_over_both_nodes_and_alerts_once(tmp_path, nodes,
     try:
         for source in DEMO_SOURCES:
             runs = list_runs(db, source=source, limit=50)
-            assert len(runs) >= 3 and {r["status"] for r in runs} == {"ok"}, runs[:3]
+            assert len(runs) >= 2 and {r["status"] for r in runs} == {"ok"}, runs[:3]
             assert runs[-1]["articles_new"] > 0  # the first round stored the source's articles
         alerts = list_alerts(db, chat_id=CHAT)
         assert [a["url"] for a in alerts] == [DEMO_EXPECTED_ALERT_URL] and alerts[0]["status"] == "sent"
