@@ -411,3 +411,31 @@ def test_a_killed_node_has_its_source_crawled_again_on_the_other_without_duplica
     finally:
         for node in nodes:
             node.stop()
+
+
+@pytest.mark.slow
+def test_stopping_cancels_running_jobs_and_their_runs_end_interrupted(tmp_path, nodes, slow_web):
+    sources_file = _sources_file(tmp_path / "sources.yaml", slow_web)
+    config = load_config(str(tmp_path / "newsradar.db"), env={
+        "NEWSRADAR_SOURCES": str(sources_file), "NEWSRADAR_CRAWL_LAUNCHER": "scrapyd",
+        "NEWSRADAR_SCRAPYD_NODES": ",".join(n.url for n in nodes)})
+    db = open_db(config.db_path)
+    launcher = ScrapydLauncher(config, known_sources=lambda: load_sources(sources_file), poll=0.3)
+    launcher.db = db
+
+    async def scenario() -> int | None:
+        crawl = asyncio.ensure_future(launcher.run_sources("slow", ["slow-a"], dt.timedelta(minutes=3)))
+        deadline = time.monotonic() + 90
+        while db.execute("SELECT count(*) FROM articles").fetchone()[0] == 0:
+            assert time.monotonic() < deadline and not crawl.done(), "slow-a stored nothing"
+            await asyncio.sleep(0.1)
+        started = time.monotonic()
+        await launcher.stop_all()  # what SIGTERM to `newsradar run` does
+        assert time.monotonic() - started < 10  # Scrapy closed the spider; no SIGKILL needed
+        return await crawl
+
+    assert asyncio.run(scenario()) == 1
+    assert [r["status"] for r in list_runs(db, source="slow-a")] == ["interrupted"]
+    assert launcher.busy == set() and launcher.running == {}
+    assert asyncio.run(launcher.run_sources("late", ["slow-a"], dt.timedelta(minutes=1))) is None
+    db.close()
