@@ -108,7 +108,6 @@ class Node:
     url: str
     timeout: float = 10.0
     failures: int = 0                       # calls failed in a row
-    tried_at: float = field(default=0.0)    # when it last failed
 
     def status(self) -> dict:
         return self._call("GET", "daemonstatus.json")
@@ -270,10 +269,10 @@ class ScrapydLauncher(Launcher):
                              "AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_DELAY": "0"})
         return settings
 
-    def spider_for(self, source: str) -> str:
-        sources = self.known_sources() if self.known_sources else {}
-        entry = sources.get(source)
-        return getattr(entry, "spider", None) or "news"
+    def spiders_for(self, sources: list[str]) -> dict[str, str]:
+        """The spider each source names in the registry (`news` unless it has its own)."""
+        known = self.known_sources() if self.known_sources else {}
+        return {s: getattr(known.get(s), "spider", None) or "news" for s in sources}
 
     # -- placing jobs ------------------------------------------------------------------------
     async def _loads(self, nodes: list[Node]) -> dict[str, int]:
@@ -283,7 +282,6 @@ class ScrapydLauncher(Launcher):
                 load = await asyncio.to_thread(node.load)
             except ScrapydError as exc:
                 node.failures += 1
-                node.tried_at = time.monotonic()
                 logger.warning("scrapyd node=%s not usable: %s", node.url, exc)
                 return node.url, None
             node.failures = 0
@@ -300,6 +298,7 @@ class ScrapydLauncher(Launcher):
         crawls: list[Crawl] = []
         unplaced: list[str] = []
         settings = self.settings()
+        spiders = self.spiders_for(sources)
         for source in sources:
             if not self.accepting:   # shutting down: place nothing more
                 unplaced.append(source)
@@ -310,7 +309,7 @@ class ScrapydLauncher(Launcher):
                 since = iso_utc(utcnow() - dt.timedelta(seconds=2))
                 jobid = job_id(source)
                 try:
-                    await asyncio.to_thread(node.schedule, self.spider_for(source), jobid=jobid,
+                    await asyncio.to_thread(node.schedule, spiders[source], jobid=jobid,
                                             settings=settings, args={"source": source, **(args or {})})
                 except ScrapydError as exc:
                     logger.warning("scrapyd node=%s could not take source=%s: %s", url, source, exc)
@@ -349,7 +348,6 @@ class ScrapydLauncher(Launcher):
                     jobs = await asyncio.to_thread(node.jobs)
                 except ScrapydError as exc:
                     node.failures += 1
-                    node.tried_at = time.monotonic()
                     if node.failures < DEAD_AFTER:
                         continue
                     for crawl in mine:
