@@ -245,6 +245,10 @@ class ScrapydLauncher(Launcher):
         if not urls:
             raise ScrapydError("The scrapyd launcher needs at least one node; set NEWSRADAR_SCRAPYD_NODES.")
         self.nodes = [Node(url) for url in urls]
+        if urllib.parse.urlsplit(database_setting(config)).password:
+            logger.warning("the database URL carries a password, and Scrapyd shows job settings to anyone who "
+                           "can reach it (listjobs.json, its logs): give the nodes PGPASSWORD or ~/.pgpass "
+                           "instead and leave the password out of NEWSRADAR_DB")
         self.known_sources = known_sources
         self.poll = poll
         self.running: dict[str, Crawl] = {}     # jobid -> crawl, on every node
