@@ -235,8 +235,6 @@ class Crawl:
 class ScrapydLauncher(Launcher):
     """The `scrapyd` launcher: each due source becomes a job on the least busy node."""
 
-    kind = "scrapyd"
-
     def __init__(self, config: Config, nodes: list[str] | tuple[str, ...] | None = None, *,
                  replay: Path | None = None, log_level: str = "WARNING",
                  known_sources: Callable[[], dict] | None = None, poll: float = POLL):

@@ -73,8 +73,6 @@ class Launcher:
     Scrapyd nodes) share this bookkeeping: the sources being crawled now (never two crawls
     of one source at once), when each source last started, and the after-crawl hooks."""
 
-    kind = "base"
-
     def __init__(self, config: Config, *, replay: Path | None = None, log_level: str = "WARNING"):
         self.config = config
         self.replay = replay
@@ -144,8 +142,6 @@ class Launcher:
 
 class CrawlLauncher(Launcher):
     """The `local` launcher: crawls as `newsradar crawl` subprocesses of this service."""
-
-    kind = "local"
 
     def __init__(self, config: Config, *, replay: Path | None = None, log_level: str = "WARNING"):
         super().__init__(config, replay=replay, log_level=log_level)
