@@ -59,7 +59,12 @@ JOB_PREFIX = "nr-"
 
 
 class ScrapydError(NewsradarError):
-    """A Scrapyd node refused or failed a request; the message is one sentence."""
+    """A Scrapyd node refused or failed a request; the message is one sentence, ``reason``
+    its cause in a few words (for messages that already name the node)."""
+
+    def __init__(self, message: str, reason: str | None = None):
+        super().__init__(message)
+        self.reason = reason or message.rstrip(".")
 
 
 class NodeDown(ScrapydError):
@@ -162,14 +167,16 @@ class Node:
             with urllib.request.urlopen(request, timeout=timeout or self.timeout) as resp:  # noqa: S310
                 payload = resp.read()
         except urllib.error.HTTPError as exc:
-            raise ScrapydError(f"Scrapyd at {self.url} answered {endpoint} with HTTP {exc.code}.") from None
+            raise ScrapydError(f"Scrapyd at {self.url} answered {endpoint} with HTTP {exc.code}.",
+                               f"HTTP {exc.code} from {endpoint}") from None
         except (urllib.error.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise NodeDown(f"Scrapyd at {self.url} does not answer ({reason}).") from None
+            reason = str(getattr(exc, "reason", exc))
+            raise NodeDown(f"Scrapyd at {self.url} does not answer ({reason}).", reason) from None
         try:
             answer = json.loads(payload)
         except ValueError:
-            raise NodeDown(f"{self.url} answered {endpoint} with something other than Scrapyd's JSON.") from None
+            raise NodeDown(f"{self.url} answered {endpoint} with something other than Scrapyd's JSON.",
+                           f"not Scrapyd's JSON from {endpoint}") from None
         if answer.get("status") != "ok":
             message = str(answer.get("message") or "no reason given").strip().rstrip(".")
             raise ScrapydError(f"Scrapyd at {self.url} refused {endpoint}: {message}.")
@@ -353,7 +360,7 @@ class ScrapydLauncher(Launcher):
                     if node.failures < DEAD_AFTER:
                         continue
                     for crawl in mine:
-                        crawl.lost = f"stopped answering ({exc})"
+                        crawl.lost = f"stopped answering ({exc.reason})"
                     lost_by_node[node.url] = mine
                     continue
                 node.failures = 0
@@ -386,7 +393,8 @@ class ScrapydLauncher(Launcher):
                 retried = await self._retry(url, lost, stopped_at is None)
                 for crawl in retried:
                     live[crawl.jobid] = crawl
-                ended += [c for c in lost if c.state == "done"]
+                again = {c.source for c in retried}
+                ended += [c for c in lost if c.source not in again]  # their retry ends for them
             if live:
                 await asyncio.sleep(self.poll)
         return ended

@@ -392,8 +392,8 @@ def test_a_killed_node_has_its_source_crawled_again_on_the_other_without_duplica
         assert len({a["article_id"] for a in alerts}) == 2 * ARTICLES  # no article alerted twice
         notices = db.execute("SELECT chat_id, text FROM notices").fetchall()
         assert len(notices) == 1 and notices[0][0] == ADMIN
-        assert f"Scrapyd node {victim} stopped answering" in notices[0][1]
-        assert f"crawling slow-a again on {survivor.url}" in notices[0][1]
+        assert notices[0][1] == (f"newsradar: Scrapyd node {victim} stopped answering ([Errno 111] Connection "
+                                 f"refused) while crawling slow-a; crawling slow-a again on {survivor.url}.")
         assert launcher.busy == set()
 
         # A restarted service finds a crawl its predecessor left on a node and does not
