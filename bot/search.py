@@ -1,7 +1,8 @@
 """Finding stored articles a rule matches, for /test, /search, `rules test` and `search`.
 
-FTS5 narrows (the rule translated into a superset query by `rules.prefilter`), the
-rule itself decides. Nothing here touches Telegram; the CLI uses it too.
+The database's full-text index narrows (the rule translated into a superset query by
+`rules.prefilter`, in FTS5's or PostgreSQL's syntax as the backend needs), the rule
+itself decides. Nothing here touches Telegram; the CLI uses it too.
 """
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import rules
-from rules.prefilter import fts5_query
+from rules.prefilter import query_for
+from storage import backend
 from storage.search import candidate_articles
 
 MAX_CANDIDATES = 20_000
@@ -31,7 +33,7 @@ def search_archive(db, rule: rules.Rule, *, days: float | None = None, limit: in
         start = (now or dt.datetime.now(dt.timezone.utc)) - dt.timedelta(days=days)
         since = start.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     result = SearchResult()
-    for row in candidate_articles(db, fts_query=fts5_query(rule), since_utc=since, max_rows=max_candidates):
+    for row in candidate_articles(db, fts_query=query_for(rule, backend(db)), since_utc=since, max_rows=max_candidates):
         result.checked += 1
         doc = rules.Document(title=row["title"], body=row["body"], source=row["source"], lang=row["language"])
         match = rule.matches(doc)

@@ -60,8 +60,9 @@ class State:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", "db", metavar="PATH", default=None,
-              help="SQLite database file (default: $NEWSRADAR_DB, else ./newsradar.db).")
+@click.option("--db", "db", metavar="PATH|URL", default=None,
+              help="SQLite database file (or sqlite:///path), or a postgresql:// URL "
+                   "(default: $NEWSRADAR_DB, else ./newsradar.db).")
 @click.option("--log-level", default="INFO", show_default=True,
               type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
               help="How much to log to stderr.")
@@ -328,6 +329,8 @@ def demo(state: State, keep: Path | None) -> None:
 
 # Commands of other areas live in their own modules and attach themselves to `cli`.
 # One import line per module, kept in alphabetical order:
+from . import cli_db  # noqa: E402,F401  (migrate-db)
+from . import cli_deploy  # noqa: E402,F401  (deploy to Scrapyd nodes)
 from . import cli_ops  # noqa: E402,F401  (schedule, status, doctor, backup, upkeep)
 from . import cli_rules  # noqa: E402,F401  (rules test, rules alias, search)
 from . import cli_sources  # noqa: E402,F401  (extract)

@@ -6,6 +6,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from .errors import ConfigError
 
@@ -37,9 +38,37 @@ def parse_chat_ids(text: str, *, what: str) -> frozenset[int]:
     return frozenset(ids)
 
 
+def parse_database(text: str, *, what: str = "NEWSRADAR_DB") -> Path | str:
+    """A database location: a file path or ``sqlite:///path`` -> the SQLite file's Path;
+    ``postgresql://user:password@host:port/dbname`` -> that URL, unchanged (a str)."""
+    text = text.strip()
+    if text.startswith(("postgresql://", "postgres://")):
+        parts = urlsplit(text)
+        if not parts.path.strip("/") and not parts.hostname:
+            raise ConfigError(f"{what} {_redacted(text)!r} names no PostgreSQL database; "
+                              "write postgresql://user@host:5432/dbname.")
+        return text
+    if text.startswith("sqlite:///"):
+        if not text[len("sqlite:///"):]:
+            raise ConfigError(f"{what} sqlite:/// needs a file path after it, such as sqlite:///newsradar.db.")
+        return Path(text[len("sqlite:///"):])
+    if "://" in text:
+        raise ConfigError(f"{what} {_redacted(text)!r} is not a database newsradar knows; "
+                          "give a file path, sqlite:///path or postgresql://user@host/dbname.")
+    return Path(text)
+
+
+def _redacted(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@")))
+
+
 @dataclass(frozen=True)
 class Config:
-    db_path: Path = Path(DEFAULT_DB)
+    # A Path for SQLite; the URL (a str) for PostgreSQL. open_db() takes either.
+    db_path: Path | str = Path(DEFAULT_DB)
     freshness: dt.timedelta = DEFAULT_FRESHNESS
     token: str | None = None
     api_base_url: str | None = None
@@ -55,6 +84,9 @@ class Config:
     retry_base: dt.timedelta = dt.timedelta(seconds=1)
     retry_max: dt.timedelta = dt.timedelta(minutes=5)
     extra: dict = field(default_factory=dict)
+    # Where crawls run (issue 8, scaling out): `local` subprocesses, or Scrapyd nodes.
+    crawl_launcher: str = "local"
+    scrapyd_nodes: tuple[str, ...] = ()
 
     def may_use(self, chat_id: int) -> bool:
         return self.allow_all or chat_id in self.allowed or chat_id in self.admins
@@ -68,7 +100,8 @@ def load_config(db: str | None = None, env: dict[str, str] | None = None) -> Con
     allow = (env.get("NEWSRADAR_ALLOW") or "all").strip()
     allow_all = allow.lower() == "all"
     return Config(
-        db_path=Path(db or env.get("NEWSRADAR_DB") or DEFAULT_DB),
+        db_path=parse_database(str(db or env.get("NEWSRADAR_DB") or DEFAULT_DB),
+                               what="--db" if db else "NEWSRADAR_DB"),
         freshness=freshness,
         token=(env.get("TELEGRAM_BOT_TOKEN") or "").strip() or None,
         api_base_url=(env.get("TELEGRAM_API_BASE_URL") or "").strip() or None,
@@ -82,7 +115,37 @@ def load_config(db: str | None = None, env: dict[str, str] | None = None) -> Con
         send_lease=_duration(env, "NEWSRADAR_SEND_LEASE", dt.timedelta(seconds=60)),
         retry_base=_duration(env, "NEWSRADAR_RETRY_BASE", dt.timedelta(seconds=1)),
         retry_max=_duration(env, "NEWSRADAR_RETRY_MAX", dt.timedelta(minutes=5)),
+        **_crawl_launcher(env),
     )
+
+
+# -- where crawls run: NEWSRADAR_CRAWL_LAUNCHER, NEWSRADAR_SCRAPYD_NODES ------------------
+LAUNCHERS = ("local", "scrapyd")
+
+
+def _crawl_launcher(env) -> dict:
+    kind = (env.get("NEWSRADAR_CRAWL_LAUNCHER") or "local").strip().lower()
+    if kind not in LAUNCHERS:
+        raise ConfigError(f"NEWSRADAR_CRAWL_LAUNCHER must be local or scrapyd, not {kind!r}.")
+    nodes = parse_node_urls(env.get("NEWSRADAR_SCRAPYD_NODES", ""), what="NEWSRADAR_SCRAPYD_NODES")
+    if kind == "scrapyd" and not nodes:
+        raise ConfigError("NEWSRADAR_CRAWL_LAUNCHER=scrapyd needs NEWSRADAR_SCRAPYD_NODES: the Scrapyd URLs, "
+                          "separated by commas, such as http://127.0.0.1:6800.")
+    return {"crawl_launcher": kind, "scrapyd_nodes": nodes}
+
+
+def parse_node_urls(text: str, *, what: str) -> tuple[str, ...]:
+    """'http://a:6800, http://b:6800/' -> ('http://a:6800', 'http://b:6800'), in order, no repeats."""
+    nodes: list[str] = []
+    for part in re.split(r"[\s,]+", (text or "").strip()):
+        if not part:
+            continue
+        if not re.match(r"^https?://[^/\s]+(/\S*)?$", part):
+            raise ConfigError(f"{what} must list Scrapyd URLs such as http://127.0.0.1:6800; {part!r} is not one.")
+        url = part.rstrip("/")
+        if url not in nodes:
+            nodes.append(url)
+    return tuple(nodes)
 
 
 def _count(env, name: str, default: int) -> int:

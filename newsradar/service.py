@@ -35,7 +35,7 @@ from typing import Callable
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from storage import iso_utc, open_db, utcnow, write
+from storage import StorageError, iso_utc, open_db, utcnow, write
 from storage.notices import add_notice
 
 from .config import Config
@@ -67,21 +67,85 @@ class LaunchError(NewsradarError):
     """A crawl started for the bot (/crawl, /backfill) failed; the message is one sentence."""
 
 
-class CrawlLauncher:
-    """Starts crawls as `newsradar crawl` subprocesses; never two of one source at once."""
+class Launcher:
+    """What the service needs of a crawl launcher: start a crawl of sources, follow it to
+    its end, stop it. `local` (CrawlLauncher, subprocesses) and `scrapyd` (ScrapydLauncher,
+    Scrapyd nodes) share this bookkeeping: the sources being crawled now (never two crawls
+    of one source at once), when each source last started, and the after-crawl hooks."""
 
     def __init__(self, config: Config, *, replay: Path | None = None, log_level: str = "WARNING"):
         self.config = config
         self.replay = replay
         self.log_level = log_level
         self.busy: set[str] = set()
-        self.procs: set[asyncio.subprocess.Process] = set()
         self.tasks: set[asyncio.Task] = set()
         self.last_started: dict[str, float] = {}      # source -> time.monotonic()
         self.after_crawl: list[Callable[[tuple[str, ...], int | None], object]] = []
         self.accepting = True
         self.batches = 0
         self.db = None  # when set, running crawls are remembered there (see recover_killed_crawls)
+
+    async def run_job(self, job: CrawlJob) -> int | None:
+        """Crawl one job's sources now; None if skipped or stopped."""
+        return await self.run_sources(job.name, job.sources, job.timeout)
+
+    async def run_sources(self, name: str, sources: tuple[str, ...] | list[str],
+                          timeout: dt.timedelta) -> int | None:
+        """Crawl ``sources`` now and wait for the end: 0 if every crawl ended, else non-zero;
+        None if nothing was started (shutting down, or every source already being crawled)."""
+        raise NotImplementedError
+
+    async def launch(self, sources, since=None, until=None, progress=None) -> list[dict]:
+        """The bot's /crawl and /backfill: one summary dict per source, or LaunchError."""
+        raise NotImplementedError
+
+    async def stop_all(self) -> None:
+        """Stop running crawls cleanly and wait for their jobs to wind up."""
+        raise NotImplementedError
+
+    def recover_killed_crawls(self) -> int:
+        """At start: account for crawls a previous service started and left behind."""
+        return 0
+
+    def recently_started(self, source: str, within: float) -> bool:
+        started = self.last_started.get(source)
+        return started is not None and time.monotonic() - started < within
+
+    def _take(self, name: str, sources) -> tuple[str, ...]:
+        """Mark ``sources`` busy and return them, less those another crawl is running."""
+        if not self.accepting:
+            logger.info("crawl skipped job=%s reason=shutting-down", name)
+            return ()
+        clash = self.busy.intersection(sources)
+        if clash:
+            logger.warning("crawl skipped job=%s reason=still-running sources=%s", name, ",".join(sorted(clash)))
+        sources = tuple(s for s in sources if s not in clash)
+        self.busy.update(sources)
+        now = time.monotonic()
+        for source in sources:
+            self.last_started[source] = now
+        if sources:
+            self.batches += 1
+        return sources
+
+    async def _crawled(self, sources: tuple[str, ...], code: int | None) -> None:
+        """Free ``sources`` and run the after-crawl hooks (health checks)."""
+        self.busy.difference_update(sources)
+        for hook in self.after_crawl:
+            try:
+                result = hook(sources, code)
+                if asyncio.iscoroutine(result):
+                    await result
+            except Exception:
+                logger.exception("after-crawl hook failed")
+
+
+class CrawlLauncher(Launcher):
+    """The `local` launcher: crawls as `newsradar crawl` subprocesses of this service."""
+
+    def __init__(self, config: Config, *, replay: Path | None = None, log_level: str = "WARNING"):
+        super().__init__(config, replay=replay, log_level=log_level)
+        self.procs: set[asyncio.subprocess.Process] = set()
 
     def command(self, sources: tuple[str, ...]) -> list[str]:
         cmd = [sys.executable, "-m", "newsradar", "--db", str(self.config.db_path),
@@ -90,29 +154,14 @@ class CrawlLauncher:
             cmd += ["--replay", str(self.replay)]
         return cmd
 
-    async def run_job(self, job: CrawlJob) -> int | None:
-        """Crawl one job's sources now, in one process; None if skipped or stopped."""
-        return await self.run_sources(job.name, job.sources, job.timeout)
-
     async def run_sources(self, name: str, sources: tuple[str, ...] | list[str],
                           timeout: dt.timedelta) -> int | None:
-        if not self.accepting:
-            logger.info("crawl skipped job=%s reason=shutting-down", name)
+        sources = self._take(name, sources)
+        if not sources:
             return None
-        clash = self.busy.intersection(sources)
-        if clash:
-            logger.warning("crawl skipped job=%s reason=still-running sources=%s", name, ",".join(sorted(clash)))
-            sources = tuple(s for s in sources if s not in clash)
-            if not sources:
-                return None
-        sources = tuple(sources)
-        self.busy.update(sources)
         now = time.monotonic()
-        for source in sources:
-            self.last_started[source] = now
         task = asyncio.current_task()
         self.tasks.add(task)
-        self.batches += 1
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         code = None
         try:
@@ -138,15 +187,8 @@ class CrawlLauncher:
                         name, len(sources), code, time.monotonic() - now, cpu, after.ru_maxrss / 1024)
             return code
         finally:
-            self.busy.difference_update(sources)
             self.tasks.discard(task)
-            for hook in self.after_crawl:
-                try:
-                    result = hook(sources, code)
-                    if asyncio.iscoroutine(result):
-                        await result
-                except Exception:
-                    logger.exception("after-crawl hook failed")
+            await self._crawled(sources, code)
 
     async def launch(self, sources, since=None, until=None, progress=None) -> list[dict]:
         """The bot's /crawl and /backfill: `newsradar crawl SOURCES --json [--since D --until D]`.
@@ -229,16 +271,22 @@ class CrawlLauncher:
                 self.db.execute("DELETE FROM meta WHERE key = ?", [key])
         return count
 
-    def recently_started(self, source: str, within: float) -> bool:
-        started = self.last_started.get(source)
-        return started is not None and time.monotonic() - started < within
-
     async def stop_all(self) -> None:
-        """Stop running crawls cleanly and wait for their jobs to wind up."""
         self.accepting = False
         await asyncio.gather(*(_stop_process(p) for p in list(self.procs)))
         current = asyncio.current_task()
         await asyncio.gather(*[t for t in self.tasks if t is not current], return_exceptions=True)
+
+
+def make_launcher(config: Config, *, replay: Path | None = None, log_level: str = "WARNING",
+                  known_sources: Callable[[], dict] | None = None) -> Launcher:
+    """The launcher the configuration asks for: `local` subprocesses or Scrapyd nodes."""
+    if config.crawl_launcher == "scrapyd":
+        from .scrapyd import ScrapydLauncher
+
+        logger.info("crawls run on Scrapyd nodes: %s", ", ".join(config.scrapyd_nodes))
+        return ScrapydLauncher(config, replay=replay, log_level=log_level, known_sources=known_sources)
+    return CrawlLauncher(config, replay=replay, log_level=log_level)
 
 
 def _is_crawl(pid: int) -> bool:
@@ -271,7 +319,7 @@ async def _stop_process(proc: asyncio.subprocess.Process, grace: float = CRAWL_G
 class Service:
     """The scheduler side of `newsradar run`: jobs, batching, reloads, health and upkeep."""
 
-    def __init__(self, config: Config, schedule: Schedule, *, launcher: CrawlLauncher, db,
+    def __init__(self, config: Config, schedule: Schedule, *, launcher: Launcher, db,
                  schedule_path: Path | None = None, known_sources: Callable[[], dict] | None = None):
         self.config = config
         self.schedule = schedule
@@ -375,7 +423,7 @@ class Service:
 
         try:
             await asyncio.to_thread(work)
-        except NewsradarError as exc:
+        except (NewsradarError, StorageError) as exc:
             logger.error("upkeep failed: %s", exc)
             self.notify(f"newsradar: upkeep failed: {exc}", key=f"upkeep-failed:{dt.date.today()}")
         self.check_health()
@@ -475,7 +523,7 @@ async def serve(config: Config, jobs: list[CrawlJob] | Schedule, *, source_title
         loop.add_signal_handler(sig, stop.set)
     loop.add_signal_handler(signal.SIGHUP, hup.set)
 
-    launcher = CrawlLauncher(config, replay=replay, log_level=crawl_log_level)
+    launcher = make_launcher(config, replay=replay, log_level=crawl_log_level, known_sources=known_sources)
     service = Service(config, schedule, launcher=launcher, db=db, schedule_path=schedule_path,
                       known_sources=known_sources)
     launcher.db = db

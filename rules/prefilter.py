@@ -46,3 +46,47 @@ def _translate(node: Node) -> str | None:
             return None
         return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
     raise TypeError(f"unknown rule node {node!r}")
+
+
+# -- PostgreSQL --------------------------------------------------------------------
+# storage indexes each article for PostgreSQL as the lower-case ASCII letter-and-digit
+# runs of its NFKC, accent-stripped text (see storage.schema_pg). A word of the rule that
+# is such a run can be asked for; any other word (Hindi, Japanese, a symbol) widens its
+# branch to "anything", like CJK does for FTS5. Phrases become AND of their words (the
+# index's positions are not the rule's), prefixes `word:*`.
+_TS_WORD = regex.compile(r"[a-z0-9]+")
+
+
+def tsquery(rule: Rule) -> str | None:
+    """The ``to_tsquery('simple', ...)`` text for ``rule``; None when nothing can be narrowed."""
+    return _ts(rule.tree)
+
+
+def query_for(rule: Rule, backend: str) -> str | None:
+    """The prefilter query in the syntax of ``backend`` ("sqlite" or "postgresql")."""
+    return tsquery(rule) if backend == "postgresql" else fts5_query(rule)
+
+
+def _ts(node: Node) -> str | None:
+    if isinstance(node, Words):
+        if not all(_TS_WORD.fullmatch(w) for w in node.words):
+            return None
+        terms = [f"'{w}'" for w in node.words]
+        if node.prefix:
+            terms[-1] += ":*"
+        return terms[0] if len(terms) == 1 else "(" + " & ".join(terms) + ")"
+    if isinstance(node, (Not, Filter)):
+        return None
+    if isinstance(node, Near):
+        return _ts(And((node.left, node.right)))
+    if isinstance(node, And):
+        parts = [p for p in map(_ts, node.children) if p is not None]
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else "(" + " & ".join(parts) + ")"
+    if isinstance(node, Or):
+        parts = list(map(_ts, node.children))
+        if any(p is None for p in parts):
+            return None
+        return parts[0] if len(parts) == 1 else "(" + " | ".join(parts) + ")"
+    raise TypeError(f"unknown rule node {node!r}")

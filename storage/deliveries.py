@@ -20,7 +20,9 @@ from typing import Iterable
 
 import sqlite_utils
 
-from .db import iso_utc, utcnow, write
+from .db import is_postgres, iso_utc, utcnow, write
+
+CLAIM_LOCK_KEY = 7_154_021_812  # PostgreSQL: the fair claims' turn (an advisory lock)
 
 _ALERT_SELECT = (
     "SELECT o.*, a.title, a.url, a.source, a.published, a.summary, a.body, "
@@ -48,6 +50,32 @@ def _alerts(db: sqlite_utils.Database, ids: list[int]) -> list[dict]:
     return out
 
 
+def _lease(db: sqlite_utils.Database, pick: str, params: list, *, status: str, now: dt.datetime,
+           lease: dt.timedelta) -> list[int]:
+    """Lease the rows ``pick`` (a SELECT of ids) chooses; returns their ids.
+
+    SQLite's single writer makes the pick and the update one atomic step. On PostgreSQL
+    the pick looks at every due row (to be fair across chats), so two claimers would
+    pick the same rows and one would come back empty: picks take turns on an advisory
+    lock held for the claim's few milliseconds (sending, the slow part, stays
+    concurrent), and each pick is still locked ``FOR UPDATE SKIP LOCKED`` and re-checked
+    as due, so a row goes to one claimer only.
+    """
+    due = [iso_utc(now + lease)]
+    if is_postgres(db):
+        sql = ("UPDATE outbox SET lease_until = ?, attempts = attempts + 1 WHERE id IN ("
+               f"SELECT id FROM outbox WHERE id IN ({pick}) AND status = ? "
+               "AND (lease_until IS NULL OR lease_until <= ?) FOR UPDATE SKIP LOCKED) RETURNING id")
+        args = [*due, *params, status, iso_utc(now)]
+    else:
+        sql = f"UPDATE outbox SET lease_until = ?, attempts = attempts + 1 WHERE id IN ({pick}) RETURNING id"
+        args = [*due, *params]
+    with write(db, serial=False):
+        if is_postgres(db):
+            db.execute("SELECT pg_advisory_xact_lock(?)", [CLAIM_LOCK_KEY])
+        return [r[0] for r in db.execute(sql, args).fetchall()]
+
+
 def get_alert(db: sqlite_utils.Database, alert_id: int) -> dict | None:
     found = _alerts(db, [alert_id])
     return found[0] if found else None
@@ -63,14 +91,13 @@ def claim_due(
     one busy chat waits out its own rate limit.
     """
     now = utcnow()
-    with write(db):
-        ids = [r[0] for r in db.execute(
-            "UPDATE outbox SET lease_until = ?, attempts = attempts + 1 WHERE id IN ("
-            " SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY chat_id ORDER BY id) AS n"
-            "  FROM outbox WHERE status = 'pending' AND (lease_until IS NULL OR lease_until <= ?))"
-            " WHERE n <= ? ORDER BY id LIMIT ?) RETURNING id",
-            [iso_utc(now + lease), iso_utc(now), per_chat, limit],
-        ).fetchall()]
+    ids = _lease(
+        db,
+        "SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY chat_id ORDER BY id) AS n"
+        " FROM outbox WHERE status = 'pending' AND (lease_until IS NULL OR lease_until <= ?)) AS due"
+        " WHERE n <= ? ORDER BY id LIMIT ?",
+        [iso_utc(now), per_chat, limit], status="pending", now=now, lease=lease,
+    )
     return _alerts(db, sorted(ids))
 
 
@@ -78,13 +105,12 @@ def claim_chat(db: sqlite_utils.Database, chat_id: int, *, limit: int = 100,
                lease: dt.timedelta = dt.timedelta(seconds=60)) -> list[dict]:
     """Lease every due pending alert of one chat (to collapse a burst into one message)."""
     now = utcnow()
-    with write(db):
-        ids = [r[0] for r in db.execute(
-            "UPDATE outbox SET lease_until = ?, attempts = attempts + 1 WHERE id IN ("
-            " SELECT id FROM outbox WHERE chat_id = ? AND status = 'pending' "
-            " AND (lease_until IS NULL OR lease_until <= ?) ORDER BY id LIMIT ?) RETURNING id",
-            [iso_utc(now + lease), chat_id, iso_utc(now), limit],
-        ).fetchall()]
+    ids = _lease(
+        db,
+        "SELECT id FROM outbox WHERE chat_id = ? AND status = 'pending' "
+        "AND (lease_until IS NULL OR lease_until <= ?) ORDER BY id LIMIT ?",
+        [chat_id, iso_utc(now), limit], status="pending", now=now, lease=lease,
+    )
     return _alerts(db, sorted(ids))
 
 
@@ -100,7 +126,7 @@ def hold(db: sqlite_utils.Database, alert_ids: Iterable[int], *, until: dt.datet
     ids = list(alert_ids)
     if not ids:
         return
-    with write(db):
+    with write(db, serial=False):
         db.execute(
             f"UPDATE outbox SET status = 'held', lease_until = ?, error = ? "
             f"WHERE id IN ({', '.join('?' * len(ids))})",
@@ -112,15 +138,14 @@ def claim_held(db: sqlite_utils.Database, *, chats: int = 20, per_chat: int = 20
                lease: dt.timedelta = dt.timedelta(seconds=60)) -> dict[int, list[dict]]:
     """Lease the held alerts that are due, all of a chat's at once; chat id -> alerts."""
     now = utcnow()
-    with write(db):
-        ids = [r[0] for r in db.execute(
-            "UPDATE outbox SET lease_until = ?, attempts = attempts + 1 WHERE id IN ("
-            " SELECT id FROM (SELECT id, chat_id, row_number() OVER (PARTITION BY chat_id ORDER BY id) AS n"
-            "  FROM outbox WHERE status = 'held' AND (lease_until IS NULL OR lease_until <= ?))"
-            " WHERE n <= ? AND chat_id IN (SELECT DISTINCT chat_id FROM outbox WHERE status = 'held'"
-            "  AND (lease_until IS NULL OR lease_until <= ?) ORDER BY chat_id LIMIT ?)) RETURNING id",
-            [iso_utc(now + lease), iso_utc(now), per_chat, iso_utc(now), chats],
-        ).fetchall()]
+    ids = _lease(
+        db,
+        "SELECT id FROM (SELECT id, chat_id, row_number() OVER (PARTITION BY chat_id ORDER BY id) AS n"
+        " FROM outbox WHERE status = 'held' AND (lease_until IS NULL OR lease_until <= ?)) AS due"
+        " WHERE n <= ? AND chat_id IN (SELECT DISTINCT chat_id FROM outbox WHERE status = 'held'"
+        " AND (lease_until IS NULL OR lease_until <= ?) ORDER BY chat_id LIMIT ?)",
+        [iso_utc(now), per_chat, iso_utc(now), chats], status="held", now=now, lease=lease,
+    )
     grouped: dict[int, list[dict]] = {}
     for alert in _alerts(db, sorted(ids)):
         grouped.setdefault(alert["chat_id"], []).append(alert)
@@ -129,7 +154,7 @@ def claim_held(db: sqlite_utils.Database, *, chats: int = 20, per_chat: int = 20
 
 def retry(db: sqlite_utils.Database, alert_id: int, *, delay: dt.timedelta, error: str) -> None:
     """Leave the alert where it is (pending or held) but not due before ``delay`` has passed."""
-    with write(db):
+    with write(db, serial=False):
         db.execute("UPDATE outbox SET lease_until = ?, error = ? WHERE id = ?",
                    [_ceil_iso(utcnow() + delay), error, alert_id])
 
@@ -145,11 +170,12 @@ def mark_delivered(
     """
     ids = list(alert_ids)
     folds_shown = folds_shown or {}
-    with write(db):
+    with write(db, serial=False):
         for alert_id in ids:
             db.execute(
                 "UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?, via = ?, lease_until = NULL, "
-                "error = NULL, edit_pending = ((SELECT count(*) FROM outbox f WHERE f.folded_into = ?) > ?) "
+                "error = NULL, edit_pending = CASE WHEN (SELECT count(*) FROM outbox f WHERE f.folded_into = ?) > ? "
+                "THEN 1 ELSE 0 END "
                 "WHERE id = ?",
                 [iso_utc(utcnow()), message_id, via, alert_id, folds_shown.get(alert_id, 0), alert_id],
             )
@@ -160,7 +186,7 @@ def finish(db: sqlite_utils.Database, alert_ids: Iterable[int], *, status: str, 
     ids = list(alert_ids)
     if not ids:
         return
-    with write(db):
+    with write(db, serial=False):
         db.execute(
             f"UPDATE outbox SET status = ?, error = ?, lease_until = NULL WHERE id IN ({', '.join('?' * len(ids))})",
             [status, error, *ids],
@@ -169,7 +195,7 @@ def finish(db: sqlite_utils.Database, alert_ids: Iterable[int], *, status: str, 
 
 def fail_chat(db: sqlite_utils.Database, chat_id: int, *, error: str) -> int:
     """The chat is gone (blocked the bot, kicked it): nothing more is tried for it."""
-    with write(db):
+    with write(db, serial=False):
         return db.execute(
             "UPDATE outbox SET status = 'failed', error = ?, lease_until = NULL, edit_pending = 0 "
             "WHERE chat_id = ? AND (status IN ('pending', 'held') OR edit_pending = 1)",
@@ -207,9 +233,10 @@ def pending_edits(db: sqlite_utils.Database, *, limit: int = 20) -> list[dict]:
 
 def finish_edit(db: sqlite_utils.Database, alert_id: int, *, folds_shown: int, error: str | None = None) -> None:
     """The edit went through (or can never go through: ``error``); clear the flag unless more folded in."""
-    with write(db):
+    with write(db, serial=False):
         db.execute(
-            "UPDATE outbox SET edit_pending = ((SELECT count(*) FROM outbox f WHERE f.folded_into = ?) > ?), "
+            "UPDATE outbox SET edit_pending = CASE WHEN (SELECT count(*) FROM outbox f WHERE f.folded_into = ?) > ? "
+            "THEN 1 ELSE 0 END, "
             "error = coalesce(?, error) WHERE id = ?",
             [alert_id, folds_shown if error is None else 10**9, error, alert_id],
         )

@@ -9,7 +9,7 @@ import datetime as dt
 
 import sqlite_utils
 
-from .db import iso_utc, utcnow, write
+from .db import iso_utc, skip_locked, utcnow, write
 
 
 def add_notice(db: sqlite_utils.Database, chat_ids, text: str, *, key: str | None = None) -> int:
@@ -28,11 +28,11 @@ def add_notice(db: sqlite_utils.Database, chat_ids, text: str, *, key: str | Non
 def claim_notices(db: sqlite_utils.Database, *, limit: int = 20,
                   lease: dt.timedelta = dt.timedelta(seconds=60)) -> list[dict]:
     now = utcnow()
-    with write(db):
+    with write(db, serial=False):
         rows = db.execute(
             "UPDATE notices SET lease_until = ?, attempts = attempts + 1 WHERE id IN ("
             "SELECT id FROM notices WHERE status = 'pending' AND (lease_until IS NULL OR lease_until <= ?) "
-            "ORDER BY id LIMIT ?) RETURNING id, chat_id, key, text, attempts",
+            f"ORDER BY id LIMIT ?{skip_locked(db)}) RETURNING id, chat_id, key, text, attempts",
             [iso_utc(now + lease), iso_utc(now), limit],
         ).fetchall()
     return [dict(zip(("id", "chat_id", "key", "text", "attempts"), r)) for r in sorted(rows)]
@@ -41,7 +41,7 @@ def claim_notices(db: sqlite_utils.Database, *, limit: int = 20,
 def mark_notice(db: sqlite_utils.Database, notice_id: int, *, status: str, error: str | None = None,
                 retry_in: dt.timedelta | None = None) -> None:
     """status 'sent' or 'failed'; or 'pending' with ``retry_in`` to try again later."""
-    with write(db):
+    with write(db, serial=False):
         if status == "pending":
             db.execute("UPDATE notices SET lease_until = ?, error = ? WHERE id = ?",
                        [iso_utc(utcnow() + (retry_in or dt.timedelta(seconds=30))), error, notice_id])

@@ -12,7 +12,7 @@ from typing import Iterable
 
 import sqlite_utils
 
-from .db import iso_utc, utcnow, write
+from .db import iso_utc, skip_locked, utcnow, write
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 
@@ -55,14 +55,14 @@ def claim_alerts(
         ids = list(chat_ids)
         chat_filter = f" AND chat_id IN ({', '.join('?' * len(ids))})"
         params += ids
-    with write(db):
+    with write(db, serial=False):
         ids = [
             r[0]
             for r in db.execute(
                 "UPDATE outbox SET lease_until = ?, attempts = attempts + 1 "
                 "WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' "
-                f"AND (lease_until IS NULL OR lease_until <= ?){chat_filter} ORDER BY id LIMIT ?) "
-                "RETURNING id",
+                f"AND (lease_until IS NULL OR lease_until <= ?){chat_filter} ORDER BY id LIMIT ?"
+                f"{skip_locked(db)}) RETURNING id",
                 [*params, limit],
             ).fetchall()
         ]
@@ -77,7 +77,7 @@ def claim_alerts(
 def mark_sent(
     db: sqlite_utils.Database, alert_id: int, *, message_id: int | None, via: str = "telegram"
 ) -> None:
-    with write(db):
+    with write(db, serial=False):
         db.execute(
             "UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?, via = ?, "
             "lease_until = NULL, error = NULL WHERE id = ?",
@@ -87,7 +87,7 @@ def mark_sent(
 
 def retry_later(db: sqlite_utils.Database, alert_id: int, *, delay: dt.timedelta, error: str) -> None:
     """Keep the alert pending but not due before ``delay`` has passed."""
-    with write(db):
+    with write(db, serial=False):
         db.execute(
             "UPDATE outbox SET lease_until = ?, error = ? WHERE id = ?",
             [iso_utc(utcnow() + delay), error, alert_id],
@@ -96,7 +96,7 @@ def retry_later(db: sqlite_utils.Database, alert_id: int, *, delay: dt.timedelta
 
 def mark_failed(db: sqlite_utils.Database, alert_id: int, *, error: str) -> None:
     """Give up on an alert for good (Telegram refused it), keeping the reason."""
-    with write(db):
+    with write(db, serial=False):
         db.execute(
             "UPDATE outbox SET status = 'failed', error = ?, lease_until = NULL WHERE id = ?",
             [error, alert_id],
@@ -104,7 +104,7 @@ def mark_failed(db: sqlite_utils.Database, alert_id: int, *, error: str) -> None
 
 
 def fail_pending_for_chat(db: sqlite_utils.Database, chat_id: int, *, error: str) -> int:
-    with write(db):
+    with write(db, serial=False):
         return db.execute(
             "UPDATE outbox SET status = 'failed', error = ?, lease_until = NULL "
             "WHERE chat_id = ? AND status = 'pending'",

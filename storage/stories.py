@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from .db import iso_utc, parse_ts, utcnow, write
+from .db import executemany, iso_utc, parse_ts, utcnow, write
 from .errors import NotFoundError
 from .fingerprints import Fingerprint, Similarity, band_keys, similarity
 
@@ -135,8 +135,8 @@ def refresh_fingerprint(
             "SELECT signature, shingles FROM article_fingerprints WHERE article_id = ?", [article_id]
         ).fetchone()
         if old[0] is not None:
-            db.conn.executemany(
-                "DELETE FROM fingerprint_bands WHERE key = ? AND article_id = ?",
+            executemany(
+                db, "DELETE FROM fingerprint_bands WHERE key = ? AND article_id = ?",
                 [(k, article_id) for k in band_keys(Fingerprint.from_blob(old[0], old[1]))],
             )
         db.execute(
@@ -163,8 +163,8 @@ def drop_fingerprints(db: sqlite_utils.Database, article_ids) -> int:
             if row is None:
                 continue
             if row[0] is not None:
-                db.conn.executemany(
-                    "DELETE FROM fingerprint_bands WHERE key = ? AND article_id = ?",
+                executemany(
+                    db, "DELETE FROM fingerprint_bands WHERE key = ? AND article_id = ?",
                     [(k, article_id) for k in band_keys(Fingerprint.from_blob(row[0], row[1]))],
                 )
             db.execute("DELETE FROM article_fingerprints WHERE article_id = ?", [article_id])
@@ -259,7 +259,7 @@ def _placement(db: sqlite_utils.Database, article_id: int) -> StoryJoin | None:
 
 
 def _add_bands(db: sqlite_utils.Database, article_id: int, fp: Fingerprint) -> None:
-    db.conn.executemany(
-        "INSERT OR IGNORE INTO fingerprint_bands(key, article_id) VALUES (?, ?)",
+    executemany(
+        db, "INSERT OR IGNORE INTO fingerprint_bands(key, article_id) VALUES (?, ?)",
         [(k, article_id) for k in band_keys(fp)],
     )
