@@ -40,7 +40,7 @@ def connect(url: str):
     try:
         import psycopg
     except ImportError:  # pragma: no cover - psycopg is a declared dependency
-        raise StorageError("PostgreSQL needs the psycopg package: pip install 'psycopg[binary]'.") from None
+        raise StorageError("PostgreSQL needs the psycopg package: pip install 'newsradar[postgres]'.") from None
     try:
         return psycopg.connect(url, autocommit=True, connect_timeout=10)
     except psycopg.Error as exc:
