@@ -22,7 +22,7 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 import rules
-from storage import StorageError, utcnow
+from storage import StorageError, open_db, utcnow
 from storage.aliases import GLOBAL, aliases_for, list_aliases, remove_alias, set_alias
 from storage.chat_settings import (
     forget_chat, get_settings, mute_rule, pause_source, paused_sources, release_held, resume_source,
@@ -389,27 +389,22 @@ def _results(found: list[dict], total: int, tz: str, *, heading: str, titles: di
 
 
 async def _run_rule(update: Update, context, text: str, *, heading: str) -> None:
-    db, _ = _deps(context)
+    db, config = _deps(context)
     try:
         rule = rules.parse(text, aliases=aliases_for(db, update.effective_chat.id))
     except rules.RuleError as exc:
         await _reply(update, f"That rule has a problem: {exc}")
         return
-    path = db.execute("PRAGMA database_list").fetchone()[2]
-    found, total = await asyncio.to_thread(_search_in_thread, path, rule)
+    found, total = await asyncio.to_thread(_search_in_thread, config.db_path, rule)
     tz = get_settings(db, update.effective_chat.id)["tz"]
     titles = context.application.bot_data.get("source_titles") or {}
     await _reply(update, _results(found, total, tz, heading=heading, titles=titles), html_text=True)
 
 
-def _search_in_thread(path: str, rule):
-    # sqlite3 connections refuse other threads; a second connection does the scan there,
-    # so a slow search never stalls delivery or other chats.
-    import sqlite3
-
-    import sqlite_utils
-
-    reader = sqlite_utils.Database(sqlite3.connect(path, timeout=30))
+def _search_in_thread(target, rule):
+    # A connection refuses other threads; a second one does the scan there, so a slow
+    # search never stalls delivery or other chats.
+    reader = open_db(target, migrate=False)
     try:
         return find_articles(reader, rule)
     finally:

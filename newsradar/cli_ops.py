@@ -11,7 +11,9 @@ from pathlib import Path
 
 import click
 
-from storage import StorageError, open_db
+from storage import StorageError, is_postgres, open_db
+from storage.db import sqlite_path
+from storage.pg import redact
 
 from .cli import State, _emit_json, _friendly, cli
 from .config import parse_duration
@@ -26,9 +28,19 @@ def _load(state: State, schedule_path: Path):
     return load_schedule_file(schedule_path, state.sources())
 
 
+def redact_target(target) -> str:
+    """A database location fit to print: a PostgreSQL URL loses its password."""
+    return redact(str(target)) if is_postgres(target) else str(target)
+
+
+def _db_exists(target) -> bool:
+    """A PostgreSQL server is taken as there; a SQLite file must exist."""
+    return is_postgres(target) or sqlite_path(target).exists()
+
+
 def _existing_db(state: State):
     """Open the database for reading commands without creating an empty one by mistake."""
-    if not Path(state.config.db_path).exists():
+    if not _db_exists(state.config.db_path):
         raise StorageError(f"There is no database at {state.config.db_path} yet; "
                            "`newsradar run` or `newsradar crawl` creates it.")
     return state.open()
@@ -45,7 +57,7 @@ def schedule_cmd(state: State, schedule_path: Path, as_json: bool) -> None:
     from .upkeep import last_runs
 
     schedule = _load(state, schedule_path)
-    seen = last_runs(state.open()) if Path(state.config.db_path).exists() else {}
+    seen = last_runs(state.open()) if _db_exists(state.config.db_path) else {}
     now = dt.datetime.now(dt.timezone.utc)
     rows = next_runs(schedule, now, seen)
     if as_json:
@@ -77,10 +89,14 @@ def status(state: State, schedule_path: Path, as_json: bool) -> None:
     report = source_health(db, list(state.sources()), policy)
     outbox = dict(db.execute("SELECT status, count(*) FROM outbox GROUP BY status").fetchall())
     notices = dict(db.execute("SELECT status, count(*) FROM notices GROUP BY status").fetchall())
-    path = Path(state.config.db_path)
-    wal = path.with_name(path.name + "-wal")
-    files = {"database_bytes": path.stat().st_size, "wal_bytes": wal.stat().st_size if wal.exists() else 0,
-             "articles": db.execute("SELECT count(*) FROM articles").fetchone()[0]}
+    if is_postgres(db):
+        sizes = {"database_bytes": db.execute("SELECT pg_database_size(current_database())").fetchone()[0],
+                 "wal_bytes": 0}
+    else:
+        path = sqlite_path(state.config.db_path)
+        wal = path.with_name(path.name + "-wal")
+        sizes = {"database_bytes": path.stat().st_size, "wal_bytes": wal.stat().st_size if wal.exists() else 0}
+    files = {**sizes, "articles": db.execute("SELECT count(*) FROM articles").fetchone()[0]}
     if as_json:
         _emit_json({"sources": [h.to_dict() for h in report], "outbox": outbox, "notices": notices, **files})
         return
@@ -185,23 +201,31 @@ async def _doctor(state: State, schedule_path: Path, offline: bool, timeout: flo
     return out + list(await asyncio.gather(*checks))
 
 
-def _check_database(path: Path) -> list[tuple[str, str, str]]:
+def _check_database(path) -> list[tuple[str, str, str]]:
     from storage.schema import MIGRATIONS
 
-    if not Path(path).exists():
-        return [("warn", "database", f"{path} does not exist yet; `newsradar run` creates it")]
+    if not _db_exists(path):
+        return [("warn", "database", f"{redact_target(path)} does not exist yet; `newsradar run` creates it")]
     try:
         db = open_db(path, migrate=False)
     except StorageError as exc:
         return [("FAIL", "database", str(exc))]
     try:
-        verdict = db.execute("PRAGMA quick_check").fetchone()[0]
-        pending = [m.name for m in MIGRATIONS.pending(db)]
+        if is_postgres(db):
+            from storage import schema_pg
+
+            verdict = "ok" if db.execute("SELECT 1").fetchone()[0] == 1 else "no answer"
+            pending = schema_pg.pending(db)
+        else:
+            verdict = db.execute("PRAGMA quick_check").fetchone()[0]
+            pending = [m.name for m in MIGRATIONS.pending(db)]
         articles = db.execute("SELECT count(*) FROM articles").fetchone()[0] if "articles" in db.table_names() else 0
+    except StorageError as exc:
+        return [("FAIL", "database", str(exc))]
     finally:
         db.close()
     out = [("ok" if verdict == "ok" else "FAIL", "database",
-            f"{path}: integrity {verdict}, WAL mode, {articles} articles")]
+            f"{redact_target(path)}: integrity {verdict}, {'PostgreSQL' if is_postgres(path) else 'WAL mode'}, {articles} articles")]
     if pending:
         out.append(("warn", "migrations", f"{len(pending)} pending ({', '.join(pending)}); applied at the next start"))
     else:

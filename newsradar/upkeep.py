@@ -16,7 +16,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from storage import iso_utc, utcnow, write
+from storage import iso_utc, is_postgres, utcnow, write
 from storage.stories import drop_fingerprints
 
 from .errors import NewsradarError
@@ -92,6 +92,9 @@ def interrupt_runs(db: sqlite_utils.Database, sources, since: str) -> int:
 
 
 def optimize(db: sqlite_utils.Database) -> None:
+    """Refresh the query planner's statistics (PostgreSQL's autovacuum does this itself)."""
+    if is_postgres(db):
+        return
     db.execute("PRAGMA optimize")
 
 
@@ -99,6 +102,8 @@ def checkpoint(db: sqlite_utils.Database, mode: str = "PASSIVE") -> dict:
     """Copy the WAL back into the database; TRUNCATE also shrinks the WAL file when no reader holds it."""
     if mode not in ("PASSIVE", "FULL", "RESTART", "TRUNCATE"):
         raise UpkeepError(f"Unknown checkpoint mode {mode!r}.")
+    if is_postgres(db):  # the server checkpoints its own WAL
+        return {"mode": mode, "busy": False, "wal_pages": 0, "checkpointed": 0}
     busy, log, done = db.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()
     return {"mode": mode, "busy": bool(busy), "wal_pages": log, "checkpointed": done}
 
@@ -111,6 +116,9 @@ def backup(db: sqlite_utils.Database, target: str | Path, *, overwrite: bool = F
     The copy is written beside the target, checked, switched out of WAL mode so it is one
     self-contained file, and only then renamed into place.
     """
+    if is_postgres(db):
+        raise UpkeepError("newsradar backup copies a SQLite file; back up PostgreSQL with its own "
+                          "tools (pg_dump, or the server's base backups).")
     target = Path(str(target).replace("{date}", utcnow().strftime("%Y-%m-%d")))
     if target.exists() and not overwrite:
         raise UpkeepError(f"{target} already exists; pass --overwrite to replace it.")
