@@ -177,18 +177,23 @@ async def test_admin_commands_are_for_admins_only(chat):
     assert reply["plain_text"] == "Usage: /backfill SOURCE DATE [DATE], dates as YYYY-MM-DD"
 
 
+async def _crawl_report(double, chat_id: int, timeout: float = 60) -> str:
+    """The progress message's text once the crawl has finished editing it."""
+    for _ in range(int(timeout * 10)):
+        edits = double.edits(chat_id)
+        if edits and not edits[-1]["plain_text"].startswith("Crawling "):
+            return edits[-1]["plain_text"]
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"the crawl's report never came; edits: {[e['plain_text'] for e in double.edits(chat_id)]}")
+
+
 async def test_admin_crawl_reports_in_one_edited_message(db, config, chat, telegram_double, demo_warc):
     from newsradar.service import CrawlLauncher
 
     chat.app.bot_data["launch_crawl"] = CrawlLauncher(config, replay=demo_warc).launch
     reply = await chat(ADMIN, "/crawl business-standard")
     assert reply["plain_text"] == "Crawling business-standard…"
-    for _ in range(600):
-        edits = telegram_double.edits(ADMIN)
-        if edits and not edits[-1]["plain_text"].startswith("Crawling "):
-            break
-        await asyncio.sleep(0.1)
-    final = telegram_double.edits(ADMIN)[-1]["plain_text"]
+    final = await _crawl_report(telegram_double, ADMIN)
     assert final.startswith("Crawled business-standard:\n• business-standard: ok"), final
     assert len(telegram_double.sent(ADMIN)) == 1  # progress went into the one message
     times = [e["time"] for e in telegram_double.edits(ADMIN)]
@@ -214,12 +219,7 @@ async def test_admin_backfill_walks_the_dated_archives(db, config, chat, telegra
     chat.app.bot_data["launch_crawl"] = CrawlLauncher(config, replay=warc).launch
     reply = await chat(ADMIN, "/backfill indian-express 2025-10-30 2025-11-21")
     assert reply["plain_text"] == "Crawling indian-express from 2025-10-30 to 2025-11-21…"
-    for _ in range(600):
-        edits = telegram_double.edits(ADMIN)
-        if edits and not edits[-1]["plain_text"].startswith("Crawling "):
-            break
-        await asyncio.sleep(0.1)
-    final = telegram_double.edits(ADMIN)[-1]["plain_text"]
+    final = await _crawl_report(telegram_double, ADMIN)
     assert final.startswith("Crawled indian-express from 2025-10-30 to 2025-11-21:"), final
     stored = db.execute("SELECT count(*), min(published_utc) FROM articles WHERE source = 'indian-express'").fetchone()
     assert stored[0] >= 1 and stored[1] < "2025-11-21"

@@ -15,6 +15,7 @@ from storage import open_db
 from tests.conftest import REPO
 from tests.support import TEST_TOKEN
 from tests.test_bot_delivery import add_alert
+from tests.support.waiting import wait_until
 
 CHATS = [8101, 8102, 8103, 8104]
 
@@ -28,15 +29,6 @@ def _start(tmp_path, double, db_path, log):
         [sys.executable, "-m", "newsradar", "--db", str(db_path), "run", "--schedule", str(schedule)],
         cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
-
-
-def _wait(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.mark.slow
@@ -64,7 +56,7 @@ def test_sigkill_mid_delivery_then_restart_sends_each_alert_at_most_once_more(tm
     log = (tmp_path / "service.log").open("ab")
     proc = _start(tmp_path, double, db_path, log)
     try:
-        _wait(lambda: len(double.sent()) >= 5, 60, "the first deliveries")
+        wait_until(lambda: len(double.sent()) >= 5, 60, "the first deliveries")
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
         before = copies()
@@ -73,7 +65,7 @@ def test_sigkill_mid_delivery_then_restart_sends_each_alert_at_most_once_more(tm
         assert sum(before.values()) < len(urls), "the kill came too late to test anything"
 
         proc = _start(tmp_path, double, db_path, log)
-        _wait(lambda: len(copies()) == len(urls), 90, "every alert after the restart")
+        wait_until(lambda: len(copies()) == len(urls), 90, "every alert after the restart")
         time.sleep(1.0)
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=40) == 0

@@ -16,6 +16,7 @@ from newsradar.demo.web import URL_MODI_BILATERALS, URL_MODI_PROPOSALS, write_wa
 from storage import open_db
 from tests.conftest import REPO, SHARED
 from tests.support.seed_web import SEED_URL, build_seed_web, read_seed, seed_story
+from tests.support.waiting import wait_until
 
 TOKEN = "123456789:AAE2e-test-token-for-the-double-only"
 CHAT = 5550001
@@ -29,16 +30,6 @@ def _finished_runs(db_path: Path) -> int:
         return db.execute("SELECT count(*) FROM crawl_runs WHERE finished_at IS NOT NULL").fetchone()[0]
     finally:
         db.close()
-
-
-def _wait(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 class Service:
@@ -102,7 +93,7 @@ def test_seed_story_reaches_the_watcher_once(tmp_path, telegram_double):
         tmp_warc = tmp_path / "web.next.warc.gz"
         write_warc(build_seed_web(seed_text, with_story=True), tmp_warc)
         os.replace(tmp_warc, warc)
-        alert = _wait(lambda: _alerts(double, SEED_URL), 60, "the alert")[0]
+        alert = wait_until(lambda: _alerts(double, SEED_URL), 60, "the alert")[0]
         assert story.title in alert["plain_text"]
         assert f'href="{SEED_URL}"' in alert["text"]
         assert "Modi + Takaichi" in alert["plain_text"]
@@ -111,7 +102,7 @@ def test_seed_story_reaches_the_watcher_once(tmp_path, telegram_double):
         # Two more crawls of the same web: nothing is sent again.
         seen = _finished_runs(service.db)
         assert seen > runs_before
-        _wait(lambda: _finished_runs(service.db) >= seen + 2, 60, "two more crawls")
+        wait_until(lambda: _finished_runs(service.db) >= seen + 2, 60, "two more crawls")
         assert len(_alerts(double)) == 1, [m["plain_text"][:80] for m in _alerts(double)]
         assert _alerts(double, URL_MODI_BILATERALS) == [] and _alerts(double, URL_MODI_PROPOSALS) == []
         assert service.stop() == 0
@@ -123,7 +114,7 @@ def test_seed_story_reaches_the_watcher_once(tmp_path, telegram_double):
     service.start()
     try:
         runs = _finished_runs(service.db)
-        _wait(lambda: _finished_runs(service.db) >= runs + 2, 60, "crawls after the restart")
+        wait_until(lambda: _finished_runs(service.db) >= runs + 2, 60, "crawls after the restart")
         time.sleep(1.5)  # give the sender a round to (wrongly) resend
         assert len(double.sent(CHAT)) == sent_before
         assert service.stop() == 0

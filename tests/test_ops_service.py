@@ -21,6 +21,7 @@ import pytest
 
 from storage import open_db
 from tests.conftest import REPO, run_cli
+from tests.support.waiting import wait_until
 
 TOKEN = "123456789:AAE2e-test-token-for-the-double-only"
 CHAT = 5550007
@@ -199,14 +200,7 @@ def _kill(pid: int) -> None:
 
 
 def _wait(predicate, timeout: float, what: str, service: Service | None = None):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    tail = service.text()[-3000:] if service else ""
-    raise AssertionError(f"timed out waiting for {what}\n{tail}")
+    return wait_until(predicate, timeout, what, context=(lambda: service.text()[-3000:]) if service else None)
 
 
 def _query(db_path: Path, sql: str, params=()) -> list[tuple]:

@@ -36,21 +36,12 @@ from storage.watchlists import add_watch
 from tests.conftest import REPO, run_cli
 from tests.support.postgres import postgres_server, postgres_url  # noqa: F401  (fixtures)
 from tests.support.scrapyd_nodes import ScrapydNode
+from tests.support.waiting import wait_until
 
 TOKEN = "123456789:AAE2e-test-token-for-the-double-only"
 CHAT = 5550002
 ADMIN = 4242
 DEMO_SOURCES = ("business-standard", "the-hindu", "japan-times")
-
-
-def _wait(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -205,7 +196,7 @@ def test_the_least_busy_node_gets_the_crawl(tmp_path, nodes, demo_warc):
                 if j["id"] not in before and source_of_job(j["id"], {"the-hindu"})]
 
     assert len(hindu_jobs(idle)) == 1 and hindu_jobs(busy) == []
-    _wait(lambda: busy.load() == 0, 60, "the other crawls")
+    wait_until(lambda: busy.load() == 0, 60, "the other crawls")
     assert set(others) <= {j["id"] for j in busy.jobs()["finished"]}
     db.close()
 
@@ -233,12 +224,12 @@ def test_run_spreads_the_crawls_over_both_nodes_and_alerts_once(tmp_path, nodes,
             [sys.executable, "-m", "newsradar", "--db", database, "run", "--schedule", str(schedule),
              "--replay", str(warc)], cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
-        alert = _wait(lambda: [m for m in double.sent(CHAT) if DEMO_EXPECTED_ALERT_URL in (m.get("text") or "")],
+        alert = wait_until(lambda: [m for m in double.sent(CHAT) if DEMO_EXPECTED_ALERT_URL in (m.get("text") or "")],
                       90, "the alert")[0]
         assert "Matched your rule: G20" in alert["plain_text"]
 
         # Another round of the three sources after the one that alerted.
-        _wait(lambda: sum(map(len, finished_jobs().values())) >= 6, 120, "two rounds of crawls")
+        wait_until(lambda: sum(map(len, finished_jobs().values())) >= 6, 120, "two rounds of crawls")
         time.sleep(1.0)  # a sender round to (wrongly) send again
         assert len(double.sent(CHAT)) == 1, [m["plain_text"][:80] for m in double.sent(CHAT)]
         service.send_signal(signal.SIGTERM)
