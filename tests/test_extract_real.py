@@ -31,7 +31,11 @@ def test_every_real_page_extracts_with_title_date_and_body(pages, extracted):
     for name, ex in extracted.items():
         assert ex.title, name
         assert ex.published is not None and ex.published.tzinfo is not None, name
-        assert len(ex.body) > 200, name
+        if "slideshow" in name:
+            # Its URL already rules it out, so no time is spent finding a body it will never store.
+            assert ex.body == "" and not ex.is_article, name
+        else:
+            assert len(ex.body) > 200, name
 
 
 def test_real_articles_are_articles_and_the_slideshow_is_not(extracted):

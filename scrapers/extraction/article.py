@@ -316,9 +316,12 @@ def extract_article(html: str, url: str, *, default_tz: str | None = None) -> Ex
         text_of(node.get("url")) or (text_of(main_entity) if main_entity else None) or (site.url if site else None)
     )
 
-    teasers = prune_tree(tree)  # from here on the tree is the page without its furniture
+    # A page its URL or JSON-LD already rules out (a slideshow, a video, a live blog) is
+    # never stored, so the costly part, finding its body, is skipped.
+    ruled_out = _url_kind(url) is not None or any("LiveBlogPosting" in node_types(n) for n in nodes)
+    teasers = [] if ruled_out else prune_tree(tree)  # from here on the tree is the page without its furniture
     published, modified = _find_dates(html, url, tree, node, site, meta, default_tz)
-    paragraphs, method = _find_body(tree, url, node, site, teasers)
+    paragraphs, method = ([], "none") if ruled_out else _find_body(tree, url, node, site, teasers)
     title, page_title = _find_title(node, site, meta)
     if paragraphs and title and paragraphs[0].casefold() in (title.casefold(), (page_title or "").casefold()):
         paragraphs = paragraphs[1:]  # the headline repeated above the text
