@@ -822,18 +822,18 @@ class TelegramDouble:
             members = self._chat_members.setdefault(chat_id, [])
             if user_id not in members:
                 members.append(user_id)
-            message = {
-                "message_id": self._new_message_id(chat_id),
-                "from": dict(user),
-                "chat": dict(chat),
-                "date": int(time.time()),
-                "text": text,
-            }
-            entities = _detect_entities(text)
-            if entities:
-                message["entities"] = entities
-            self._messages[(chat_id, message["message_id"])] = {**message, "_from_bot": False}
-            return self._push_update("message", message)
+            return self._post_incoming("message", chat, text, {"from": dict(user)})
+
+    def _post_incoming(self, kind: str, chat: dict[str, Any], text: str, sender: dict[str, Any]) -> int:
+        """Store a message a user or channel wrote (with the entities Telegram adds) and queue its update."""
+        chat_id = chat["id"]
+        message = {"message_id": self._new_message_id(chat_id), **sender, "chat": dict(chat),
+                   "date": int(time.time()), "text": text}
+        entities = _detect_entities(text)
+        if entities:
+            message["entities"] = entities
+        self._messages[(chat_id, message["message_id"])] = {**message, "_from_bot": False}
+        return self._push_update(kind, message)
 
     def press_button(self, chat_id: int, message_id: int, data: str, user_id: int | None = None) -> int:
         """A user presses the inline button carrying `data`; return the update_id."""
@@ -873,18 +873,7 @@ class TelegramDouble:
                 chat["title"] = title
             if username:
                 chat["username"] = username
-            message = {
-                "message_id": self._new_message_id(chat_id),
-                "sender_chat": dict(chat),
-                "chat": dict(chat),
-                "date": int(time.time()),
-                "text": text,
-            }
-            entities = _detect_entities(text)
-            if entities:
-                message["entities"] = entities
-            self._messages[(chat_id, message["message_id"])] = {**message, "_from_bot": False}
-            return self._push_update("channel_post", message)
+            return self._post_incoming("channel_post", chat, text, {"sender_chat": dict(chat)})
 
     # ----------------------------------------------------------------- failures
 
